@@ -1,0 +1,1 @@
+"""The pure-Python heart of Tactful: packs, library, search, tone. No Qt here."""
