@@ -9,6 +9,8 @@ installs use. Nothing else in the project builds a user path by hand.
 from __future__ import annotations
 
 import os
+import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +55,7 @@ class Paths:
             state=Path(dirs.user_state_dir),
             cache=Path(dirs.user_cache_dir),
             log=Path(dirs.user_log_dir),
-            runtime=Path(dirs.user_runtime_dir),
+            runtime=_runtime_dir(dirs),
         )
 
     @classmethod
@@ -94,3 +96,17 @@ class Paths:
         """Create the given directories (mode 0700) if they do not exist."""
         for path in which:
             path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _runtime_dir(dirs: platformdirs.PlatformDirs) -> Path:
+    """The per-user runtime folder (sockets, locks).
+
+    Without ``$XDG_RUNTIME_DIR`` (a bare X session, a container) platformdirs
+    warns and picks a folder of its own; we choose a per-user folder in the
+    temp dir instead, which `Paths.ensure` creates with mode 0700.
+    """
+    if os.name == "posix" and not os.environ.get("XDG_RUNTIME_DIR"):
+        return Path(tempfile.gettempdir()) / f"{APP_NAME}-{os.getuid()}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Path(dirs.user_runtime_dir)

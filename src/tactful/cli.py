@@ -1,0 +1,213 @@
+"""The command line: ``tactful`` starts the tray app; sub-commands are headless.
+
+Exit codes: 0 ok, 1 findings or no result, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from tactful import __version__
+from tactful.core.errors import PackError, TactfulError
+from tactful.core.model import Template
+from tactful.paths import Paths
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_BAD_INPUT = 2
+
+Handler = Callable[[argparse.Namespace, Paths], int]
+
+
+def template_json(template: Template) -> dict[str, Any]:
+    """The JSON object `list` and `search` print for one template."""
+    return {
+        "id": template.full_id,
+        "pack": template.pack_id,
+        "title": template.title,
+        "situation": template.situation,
+        "tags": list(template.tags),
+        "keywords": list(template.keywords),
+        "tone": list(template.tone),
+        "body": template.body,
+        "variants": dict(template.variants),
+    }
+
+
+def _library(paths: Paths) -> Any:
+    from tactful.api import default_pack_files
+    from tactful.core.library import load_library
+
+    library = load_library(default_pack_files(paths))
+    for problem in library.problems:
+        print(f"tactful: skipped: {problem}", file=sys.stderr)
+    return library
+
+
+def cmd_list(args: argparse.Namespace, paths: Paths) -> int:
+    """``tactful list``: the templates of the library, optionally filtered."""
+    library = _library(paths)
+    templates = [
+        t
+        for t in library.templates
+        if (args.pack is None or t.pack_id == args.pack)
+        and (args.situation is None or t.situation == args.situation)
+    ]
+    if args.json:
+        print(json.dumps([template_json(t) for t in templates], ensure_ascii=False, indent=2))
+    else:
+        for t in templates:
+            print(f"{t.full_id}\t{t.situation}\t{t.title}")
+    return EXIT_OK if templates else EXIT_FINDINGS
+
+
+def cmd_search(args: argparse.Namespace, paths: Paths) -> int:
+    """``tactful search QUERY``: the best templates for a situation or a message."""
+    if args.limit < 1:
+        print("tactful search: --limit must be at least 1", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    library = _library(paths)
+    query = " ".join(args.query)
+    if query == "-":
+        query = sys.stdin.read()
+    hits = library.search(query, limit=args.limit, channel=args.channel)
+    if args.json:
+        out = []
+        for hit in hits:
+            obj = template_json(hit.template)
+            obj["score"] = round(hit.score, 4)
+            out.append(obj)
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        for hit in hits:
+            t = hit.template
+            print(f"{hit.score:7.3f}  {t.full_id}  [{t.situation}]  {t.title}")
+    return EXIT_OK if hits else EXIT_FINDINGS
+
+
+def _parse_sets(pairs: Sequence[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, eq, value = pair.partition("=")
+        if not eq or not name.strip():
+            raise TactfulError(f"--set expects NAME=VALUE, got {pair!r}")
+        values[name.strip()] = value
+    return values
+
+
+def cmd_render(args: argparse.Namespace, paths: Paths) -> int:
+    """``tactful render ID``: print the filled reply."""
+    from tactful.core.placeholders import builtin_values, render
+    from tactful.core.settings import load_settings
+
+    library = _library(paths)
+    template = library.get(args.id)
+    settings, problems = load_settings(paths.settings_file)
+    for problem in problems:
+        print(f"tactful: {problem}", file=sys.stderr)
+    values = builtin_values(
+        agent_name=settings.agent_name,
+        agent_signature=settings.agent_signature,
+        company=settings.company,
+    )
+    values.update(_parse_sets(args.set))
+    channel = args.channel or settings.default_channel or None
+    if args.channel and args.channel not in template.channels:
+        known = ", ".join(template.channels) or "none"
+        raise TactfulError(f"{template.full_id} has no {args.channel!r} variant (variants: {known})")
+    print(render(template.body_for(channel), values))
+    return EXIT_OK
+
+
+def cmd_pack_validate(args: argparse.Namespace, paths: Paths) -> int:
+    """``tactful pack validate PATH...``: check pack files without installing them."""
+    from tactful.core.packs import read_pack
+
+    bad = 0
+    for name in args.paths:
+        try:
+            pack = read_pack(Path(name))
+        except PackError as exc:
+            bad += 1
+            print(exc.format())
+        else:
+            print(f"{name}: ok: {pack.id} {pack.version}, {len(pack.templates)} templates",
+                  file=sys.stderr)
+    return EXIT_BAD_INPUT if bad else EXIT_OK
+
+
+def cmd_app(args: argparse.Namespace, paths: Paths) -> int:
+    """No sub-command: start the tray app (or hand over to the running one)."""
+    from tactful.app import run_app
+
+    return run_app(paths)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="tactful",
+        description="A phrasebook and tone helper for customer-support agents. "
+        "With no command, starts the tray app.",
+    )
+    parser.add_argument("--version", action="version", version=f"tactful {__version__}")
+    parser.add_argument(
+        "--basedir",
+        metavar="DIR",
+        help="keep settings, packs, statistics, cache and logs under DIR instead of the "
+        "platform folders",
+    )
+    parser.set_defaults(handler=cmd_app)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list the templates of the library")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--pack", metavar="ID", help="only this pack")
+    p.add_argument("--situation", metavar="ID", help="only this situation")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("search", help="find templates for a situation or a customer message")
+    p.add_argument("query", nargs="+", help="words to search for; '-' reads the query from stdin")
+    p.add_argument("--json", action="store_true", help="print a JSON array with scores")
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="at most N results")
+    p.add_argument("--channel", metavar="NAME", help="prefer this channel variant (chat, email)")
+    p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("render", help="print a template with its placeholders filled")
+    p.add_argument("id", help="the template id, <pack id>/<template id>")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a placeholder value (repeatable)",
+    )
+    p.add_argument("--channel", metavar="NAME", help="use this channel variant")
+    p.set_defaults(handler=cmd_render)
+
+    p = sub.add_parser("pack", help="work with pack files")
+    pack_sub = p.add_subparsers(title="pack commands", metavar="COMMAND", required=True)
+    v = pack_sub.add_parser("validate", help="check pack files; errors as FILE:LINE: message")
+    v.add_argument("paths", nargs="+", metavar="PATH")
+    v.set_defaults(handler=cmd_pack_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    paths = Paths.resolve(args.basedir)
+    handler: Handler = args.handler
+    try:
+        return handler(args, paths)
+    except TactfulError as exc:
+        print(f"tactful: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,151 @@
+"""The merged view of every enabled pack: bundled, the agent's own, installed.
+
+Loading never fails as a whole because of one pack: a broken file, or a second
+file declaring a pack id that is already loaded, is recorded in
+`Library.problems` and skipped, and the rest still load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tactful.core.errors import DuplicatePackError, PackError, TactfulError, UnknownTemplateError
+from tactful.core.model import Pack, Reminder, Situation, Template, ToneRule
+from tactful.core.packs import PACK_SUFFIX, Loader, read_pack
+from tactful.core.situations import STANDARD_SITUATIONS
+
+if TYPE_CHECKING:
+    from tactful.core.lexicon import Lexicon
+    from tactful.core.search import Hit, SearchIndex
+
+
+class Library:
+    """All loaded packs merged, with a search index built on first use.
+
+    A library never changes in place: `with_pack` returns a new one.
+
+    Attributes:
+        packs: The packs, in load order (bundled first, then the user's).
+        problems: What was skipped while loading, one error per file.
+        templates: Every template of every pack, in load order.
+        situations: The standard situations plus those the packs define
+            (the first definition of an id wins).
+        reminders: Every tone reminder of every pack.
+        tone_rules: The team tone rules the packs add.
+    """
+
+    def __init__(
+        self,
+        packs: Sequence[Pack] = (),
+        problems: Sequence[TactfulError] = (),
+        lexicon: Lexicon | None = None,
+    ) -> None:
+        self.packs: tuple[Pack, ...] = tuple(packs)
+        self.problems: list[TactfulError] = list(problems)
+        self.lexicon = lexicon
+        self.templates: tuple[Template, ...] = tuple(t for p in self.packs for t in p.templates)
+        situations = {s.id: s for s in STANDARD_SITUATIONS}
+        for pack in self.packs:
+            for situation in pack.situations:
+                situations.setdefault(situation.id, situation)
+        self.situations: dict[str, Situation] = situations
+        self.reminders: tuple[Reminder, ...] = tuple(r for p in self.packs for r in p.reminders)
+        self.tone_rules: tuple[ToneRule, ...] = tuple(r for p in self.packs for r in p.tone_rules)
+        self._by_id: dict[str, Template] = {t.full_id: t for t in self.templates}
+        self._index: SearchIndex | None = None
+
+    def pack(self, pack_id: str) -> Pack | None:
+        """The loaded pack with this id, if any."""
+        return next((p for p in self.packs if p.id == pack_id), None)
+
+    def with_pack(self, pack: Pack) -> Library:
+        """A new library where ``pack`` replaces the pack of the same id (or is added).
+
+        The search index, if built, is updated for that pack only.
+        """
+        packs = [pack if p.id == pack.id else p for p in self.packs]
+        if all(p.id != pack.id for p in self.packs):
+            packs.append(pack)
+        new = Library(packs, self.problems, self.lexicon)
+        if self._index is not None:
+            new._index = self._index.replace_pack(pack.id, pack.templates, new.situations)
+        return new
+
+    def get(self, full_id: str) -> Template:
+        """The template with this ``<pack id>/<template id>``.
+
+        Raises:
+            UnknownTemplateError: When there is none.
+        """
+        try:
+            return self._by_id[full_id]
+        except KeyError:
+            raise UnknownTemplateError(full_id) from None
+
+    def reminders_for(self, situation: str) -> list[Reminder]:
+        """Reminders for ``situation`` first, then the general ones."""
+        specific = [r for r in self.reminders if situation in r.situations]
+        general = [r for r in self.reminders if r.is_general]
+        return specific + general
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index, built on first use."""
+        if self._index is None:
+            from tactful.core.search import SearchIndex
+
+            self._index = SearchIndex.build(self.templates, self.situations, self.lexicon)
+        return self._index
+
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        channel: str | None = None,
+        boosts: Mapping[str, float] | None = None,
+    ) -> list[Hit]:
+        """The best templates for ``query``, best first (see `SearchIndex.search`)."""
+        return self.index.search(query, limit=limit, channel=channel, boosts=boosts)
+
+
+def user_pack_files(packs_dir: Path) -> list[Path]:
+    """The ``*.tactful.toml`` files in the user's packs folder, personal pack first."""
+    if not packs_dir.is_dir():
+        return []
+    files = sorted(p for p in packs_dir.glob(f"*{PACK_SUFFIX}") if p.is_file())
+    files.sort(key=lambda p: p.name != "personal" + PACK_SUFFIX)
+    return files
+
+
+def load_packs(
+    files: Iterable[Path], loader: Loader = read_pack
+) -> tuple[list[Pack], list[TactfulError]]:
+    """Read ``files`` in order; skip and record broken files and repeated pack ids."""
+    packs: list[Pack] = []
+    problems: list[TactfulError] = []
+    owner: dict[str, Path] = {}
+    for path in files:
+        try:
+            pack = loader(path)
+        except PackError as exc:
+            problems.append(exc)
+            continue
+        if pack.id in owner:
+            problems.append(DuplicatePackError(pack.id, owner[pack.id], path))
+            continue
+        owner[pack.id] = path
+        packs.append(pack)
+    return packs, problems
+
+
+def load_library(
+    files: Sequence[Path],
+    *,
+    loader: Loader = read_pack,
+    lexicon: Lexicon | None = None,
+) -> Library:
+    """Load exactly ``files`` into a `Library`."""
+    packs, problems = load_packs(files, loader)
+    return Library(packs=tuple(packs), problems=problems, lexicon=lexicon)
