@@ -119,7 +119,9 @@ def cmd_render(args: argparse.Namespace, paths: Paths) -> int:
     channel = args.channel or settings.default_channel or None
     if args.channel and args.channel not in template.channels:
         known = ", ".join(template.channels) or "none"
-        raise TactfulError(f"{template.full_id} has no {args.channel!r} variant (variants: {known})")
+        raise TactfulError(
+            f"{template.full_id} has no {args.channel!r} variant (variants: {known})"
+        )
     print(render(template.body_for(channel), values))
     return EXIT_OK
 
@@ -136,8 +138,10 @@ def cmd_pack_validate(args: argparse.Namespace, paths: Paths) -> int:
             bad += 1
             print(exc.format())
         else:
-            print(f"{name}: ok: {pack.id} {pack.version}, {len(pack.templates)} templates",
-                  file=sys.stderr)
+            print(
+                f"{name}: ok: {pack.id} {pack.version}, {len(pack.templates)} templates",
+                file=sys.stderr,
+            )
     return EXIT_BAD_INPUT if bad else EXIT_OK
 
 

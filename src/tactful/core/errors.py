@@ -120,8 +120,7 @@ class DuplicatePackError(LibraryError):
         self.first = first
         self.second = second
         super().__init__(
-            f"pack id {pack_id!r} is declared by both {first} and {second}; "
-            f"the second was skipped"
+            f"pack id {pack_id!r} is declared by both {first} and {second}; the second was skipped"
         )
 
 

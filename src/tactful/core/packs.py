@@ -190,7 +190,9 @@ class _Validator:
     def pack(self, raw: dict[str, Any]) -> Pack:
         self.table(raw, (), _TOP_KEYS)
         if "format" not in raw:
-            self.fail((), "missing required key 'format' (write `format = 1` first)", PackFormatError)
+            self.fail(
+                (), "missing required key 'format' (write `format = 1` first)", PackFormatError
+            )
         fmt = raw["format"]
         if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1:
             self.fail(("format",), "expected a whole number ≥ 1", PackFormatError)
@@ -525,7 +527,14 @@ def pack_to_dict(pack: Pack) -> dict[str, Any]:
     tree: dict[str, Any] = {"format": FORMAT_VERSION, "pack": meta}
     if pack.situations:
         tree["situations"] = [
-            _prune({"id": s.id, "name": s.name, "keywords": list(s.keywords), "description": s.description})
+            _prune(
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "keywords": list(s.keywords),
+                    "description": s.description,
+                }
+            )
             for s in pack.situations
         ]
     if pack.reminders:

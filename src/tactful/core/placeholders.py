@@ -15,7 +15,14 @@ from tactful.core.errors import PlaceholderError, RenderError
 
 NAME_RE = re.compile(r"[a-z_][a-z0-9_]*\Z")
 
-BUILTIN_NAMES: tuple[str, ...] = ("agent_name", "agent_signature", "company", "today", "now", "weekday")
+BUILTIN_NAMES: tuple[str, ...] = (
+    "agent_name",
+    "agent_signature",
+    "company",
+    "today",
+    "now",
+    "weekday",
+)
 """Names filled from settings and the clock rather than asked for."""
 
 
@@ -181,4 +188,3 @@ def builtin_values(
         if value:
             values[key] = value
     return values
-

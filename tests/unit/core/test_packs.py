@@ -63,11 +63,15 @@ def test_reads_the_documented_example() -> None:
     assert gift.body_for("chat").startswith("Oh no")
     assert gift.body_for("email") == gift.body
     assert pack.situations == (
-        Situation("loyalty_points", "Loyalty points missing", ("points not added", "rewards missing")),
+        Situation(
+            "loyalty_points", "Loyalty points missing", ("points not added", "rewards missing")
+        ),
     )
     assert pack.reminders[1].is_general
     assert pack.tone_rules == (
-        ToneRule("no-rma", ("RMA",), "Customers don't know our internal codes.", "return label", "info"),
+        ToneRule(
+            "no-rma", ("RMA",), "Customers don't know our internal codes.", "return label", "info"
+        ),
     )
 
 
@@ -82,32 +86,147 @@ def test_minimal_pack_defaults() -> None:
     ("text", "cls", "line", "key", "words"),
     [
         (HEAD + "colour = 1\n", PackValidationError, 7, "pack.colour", "unknown key"),
-        (HEAD.replace("name =", "nmae ="), PackValidationError, 5, "pack.nmae", "did you mean 'name'"),
-        (HEAD + template() + "keywrds = ['x']\n", PackValidationError, 13, "templates[0].keywrds", "unknown key"),
-        (HEAD.replace('format = 1', 'format = 2'), PackFormatError, 1, "format", "newer"),
-        (HEAD.replace('format = 1\n', ''), PackFormatError, 1, None, "format"),
-        (HEAD.replace('format = 1', 'format = "1"'), PackFormatError, 1, "format", "whole number"),
-        (HEAD.replace('id = "acme.core"', 'id = "ACME core"'), PackValidationError, 4, "pack.id", "pack id"),
-        (HEAD.replace('version = "1.0.0"', 'version = "one"'), PackValidationError, 6, "pack.version", "semantic"),
-        (HEAD.replace('name = "ACME"\n', ''), PackValidationError, 3, "pack", "missing required key 'name'"),
+        (
+            HEAD.replace("name =", "nmae ="),
+            PackValidationError,
+            5,
+            "pack.nmae",
+            "did you mean 'name'",
+        ),
+        (
+            HEAD + template() + "keywrds = ['x']\n",
+            PackValidationError,
+            13,
+            "templates[0].keywrds",
+            "unknown key",
+        ),
+        (HEAD.replace("format = 1", "format = 2"), PackFormatError, 1, "format", "newer"),
+        (HEAD.replace("format = 1\n", ""), PackFormatError, 1, None, "format"),
+        (HEAD.replace("format = 1", 'format = "1"'), PackFormatError, 1, "format", "whole number"),
+        (
+            HEAD.replace('id = "acme.core"', 'id = "ACME core"'),
+            PackValidationError,
+            4,
+            "pack.id",
+            "pack id",
+        ),
+        (
+            HEAD.replace('version = "1.0.0"', 'version = "one"'),
+            PackValidationError,
+            6,
+            "pack.version",
+            "semantic",
+        ),
+        (
+            HEAD.replace('name = "ACME"\n', ""),
+            PackValidationError,
+            3,
+            "pack",
+            "missing required key 'name'",
+        ),
         ("format = 1\n", PackValidationError, 1, None, "[pack]"),
-        (HEAD + template(situation="order_lat"), PackValidationError, 11, "templates[0].situation", "did you mean 'order_late'"),
+        (
+            HEAD + template(situation="order_lat"),
+            PackValidationError,
+            11,
+            "templates[0].situation",
+            "did you mean 'order_late'",
+        ),
         (HEAD + template() + template(), PackValidationError, 15, "templates[1].id", "used twice"),
-        (HEAD + template(body="Hi {name"), PackValidationError, 12, "templates[0].body", "unclosed"),
-        (HEAD + template(body="Hi {1x}"), PackValidationError, 12, "templates[0].body", "invalid placeholder name"),
+        (
+            HEAD + template(body="Hi {name"),
+            PackValidationError,
+            12,
+            "templates[0].body",
+            "unclosed",
+        ),
+        (
+            HEAD + template(body="Hi {1x}"),
+            PackValidationError,
+            12,
+            "templates[0].body",
+            "invalid placeholder name",
+        ),
         (HEAD + template(body="Hi }"), PackValidationError, 12, "templates[0].body", "unmatched"),
         (HEAD + template(body=""), PackValidationError, 12, "templates[0].body", "empty"),
-        (HEAD + template().replace('title = "A title"\n', ''), PackValidationError, 8, "templates[0]", "'title'"),
-        (HEAD + template() + "tags = 'x'\n", PackValidationError, 13, "templates[0].tags", "list of strings"),
-        (HEAD + template() + "tone = [1]\n", PackValidationError, 13, "templates[0].tone[0]", "string"),
-        (HEAD + template() + "\n[templates.variants]\nchat = 3\n", PackValidationError, 15, "templates[0].variants.chat", "string"),
-        (HEAD + template() + "\n[templates.variants]\nChat = 'x'\n", PackValidationError, 15, "templates[0].variants.Chat", "channel"),
-        (HEAD + template() + "\n[templates.variants]\nchat = 'Hi {x'\n", PackValidationError, 15, "templates[0].variants.chat", "unclosed"),
-        (HEAD + "\n[[reminders]]\ntext = 'x'\nsituations = ['nope']\n", PackValidationError, 10, "reminders[0].situations[0]", "unknown situation"),
-        (HEAD + "\n[[situations]]\nid = 'order_late'\nname = 'x'\n", PackValidationError, 9, "situations[0].id", "standard situation"),
-        (HEAD + "\n[[tone_rules]]\nid = 'r'\nphrases = []\nmessage = 'm'\n", PackValidationError, 10, "tone_rules[0].phrases", "at least one"),
-        (HEAD + "\n[[tone_rules]]\nid = 'r'\nphrases = ['x']\nmessage = 'm'\nseverity = 'loud'\n", PackValidationError, 12, "tone_rules[0].severity", "info, warning"),
-        ("format = 1\ntemplates = 3\n" + HEAD.replace("format = 1\n", ""), PackValidationError, 2, "templates", "array of tables"),
+        (
+            HEAD + template().replace('title = "A title"\n', ""),
+            PackValidationError,
+            8,
+            "templates[0]",
+            "'title'",
+        ),
+        (
+            HEAD + template() + "tags = 'x'\n",
+            PackValidationError,
+            13,
+            "templates[0].tags",
+            "list of strings",
+        ),
+        (
+            HEAD + template() + "tone = [1]\n",
+            PackValidationError,
+            13,
+            "templates[0].tone[0]",
+            "string",
+        ),
+        (
+            HEAD + template() + "\n[templates.variants]\nchat = 3\n",
+            PackValidationError,
+            15,
+            "templates[0].variants.chat",
+            "string",
+        ),
+        (
+            HEAD + template() + "\n[templates.variants]\nChat = 'x'\n",
+            PackValidationError,
+            15,
+            "templates[0].variants.Chat",
+            "channel",
+        ),
+        (
+            HEAD + template() + "\n[templates.variants]\nchat = 'Hi {x'\n",
+            PackValidationError,
+            15,
+            "templates[0].variants.chat",
+            "unclosed",
+        ),
+        (
+            HEAD + "\n[[reminders]]\ntext = 'x'\nsituations = ['nope']\n",
+            PackValidationError,
+            10,
+            "reminders[0].situations[0]",
+            "unknown situation",
+        ),
+        (
+            HEAD + "\n[[situations]]\nid = 'order_late'\nname = 'x'\n",
+            PackValidationError,
+            9,
+            "situations[0].id",
+            "standard situation",
+        ),
+        (
+            HEAD + "\n[[tone_rules]]\nid = 'r'\nphrases = []\nmessage = 'm'\n",
+            PackValidationError,
+            10,
+            "tone_rules[0].phrases",
+            "at least one",
+        ),
+        (
+            HEAD
+            + "\n[[tone_rules]]\nid = 'r'\nphrases = ['x']\nmessage = 'm'\nseverity = 'loud'\n",
+            PackValidationError,
+            12,
+            "tone_rules[0].severity",
+            "info, warning",
+        ),
+        (
+            "format = 1\ntemplates = 3\n" + HEAD.replace("format = 1\n", ""),
+            PackValidationError,
+            2,
+            "templates",
+            "array of tables",
+        ),
         (HEAD + "[[templates]\n", PackSyntaxError, 7, None, "not valid TOML"),
     ],
 )
@@ -128,7 +247,7 @@ def test_pack_defined_situation_is_accepted() -> None:
 
 
 def test_non_utf8_names_the_line() -> None:
-    data = (HEAD + template()).encode() + b'\n# caf\xe9\n'
+    data = (HEAD + template()).encode() + b"\n# caf\xe9\n"
     with pytest.raises(PackSyntaxError) as info:
         parse_pack_bytes(data, path=Path("x.tactful.toml"))
     assert "UTF-8" in str(info.value)
@@ -189,7 +308,8 @@ def packs_strategy(draw: st.DrawFn) -> Pack:
             id=tid,
             title=draw(_nonblank),
             situation=draw(st.sampled_from(["order_late", "refund_request", "custom_one"])),
-            body=draw(_nonblank) + draw(st.sampled_from(["", " {customer_name|there}", " {order_id}", " {{x}}"])),
+            body=draw(_nonblank)
+            + draw(st.sampled_from(["", " {customer_name|there}", " {order_id}", " {{x}}"])),
             pack_id=pid,
             keywords=tuple(draw(st.lists(_text, max_size=3))),
             tags=tuple(draw(st.lists(_ident, max_size=2))),
@@ -214,7 +334,13 @@ def packs_strategy(draw: st.DrawFn) -> Pack:
         reminders=tuple(
             Reminder(text, tuple(sits))
             for text, sits in draw(
-                st.lists(st.tuples(_nonblank, st.lists(st.sampled_from(["order_late", "custom_one"]), max_size=2)), max_size=3)
+                st.lists(
+                    st.tuples(
+                        _nonblank,
+                        st.lists(st.sampled_from(["order_late", "custom_one"]), max_size=2),
+                    ),
+                    max_size=3,
+                )
             )
         ),
         templates=templates,
