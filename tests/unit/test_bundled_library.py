@@ -13,7 +13,14 @@ from tactful.core.placeholders import BUILTIN_NAMES, names
 from tactful.core.situations import STANDARD_IDS
 from tactful.resources import bundled_pack_files
 
-HARD = ("angry_customer", "repeat_contact", "hardship", "policy_no", "our_mistake", "missed_occasion")
+HARD = (
+    "angry_customer",
+    "repeat_contact",
+    "hardship",
+    "policy_no",
+    "our_mistake",
+    "missed_occasion",
+)
 
 
 @pytest.fixture(scope="module")
