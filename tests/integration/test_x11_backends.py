@@ -1,0 +1,163 @@
+"""The X11 backends against a real Xvfb server: hotkey grab, XTest paste, active window."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tactful.desktop.activewindow import WindowRef, X11ActiveWindow
+from tactful.desktop.hotkey import HotkeyError
+from tactful.desktop.hotkey_x11 import X11Hotkey
+from tactful.desktop.keysenders import XTestKeySender
+
+pytestmark = pytest.mark.x11
+
+
+def need_tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not on PATH (Debian package {name})")
+    return path
+
+
+def wait_until(condition: Callable[[], Any], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.05)
+    return result
+
+
+def xdotool(*args: str) -> None:
+    subprocess.run([need_tool("xdotool"), *args], check=True, timeout=10)
+
+
+def set_clipboard(text: str) -> None:
+    """Own CLIPBOARD with ``text`` through xclip (it keeps serving in the background)."""
+    subprocess.run(
+        [need_tool("xclip"), "-selection", "clipboard", "-i"],
+        input=text.encode(),
+        check=True,
+        timeout=10,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_hotkey_grab_fires_when_the_keys_are_pressed(x_display: str, qtbot: QtBot) -> None:
+    hotkey = X11Hotkey.create(os.environ)
+    presses: list[int] = []
+    try:
+        hotkey.register("Ctrl+Alt+Space", lambda: presses.append(1))
+        xdotool("key", "ctrl+alt+space")
+        qtbot.waitUntil(lambda: len(presses) == 1, timeout=5000)
+        # A different combination does not fire.
+        xdotool("key", "ctrl+space")
+        xdotool("key", "ctrl+alt+space")
+        qtbot.waitUntil(lambda: len(presses) == 2, timeout=5000)
+        assert len(presses) == 2
+    finally:
+        hotkey.close()
+
+
+def test_hotkey_fires_with_numlock_and_capslock_on(x_display: str, qtbot: QtBot) -> None:
+    hotkey = X11Hotkey.create(os.environ)
+    presses: list[int] = []
+    try:
+        hotkey.register("Ctrl+Alt+Space", lambda: presses.append(1))
+        xdotool("key", "Num_Lock", "Caps_Lock")
+        xdotool("key", "ctrl+alt+space")
+        qtbot.waitUntil(lambda: len(presses) == 1, timeout=5000)
+    finally:
+        xdotool("key", "Num_Lock", "Caps_Lock")
+        hotkey.close()
+
+
+def test_unregistered_hotkey_no_longer_fires(x_display: str, qtbot: QtBot) -> None:
+    hotkey = X11Hotkey.create(os.environ)
+    presses: list[str] = []
+    try:
+        hotkey.register("Ctrl+Alt+Space", lambda: presses.append("space"))
+        hotkey.register("Ctrl+Shift+F9", lambda: presses.append("f9"))
+        xdotool("key", "ctrl+alt+space")
+        xdotool("key", "ctrl+shift+F9")
+        qtbot.waitUntil(lambda: presses == ["f9"], timeout=5000)
+        hotkey.unregister()
+        xdotool("key", "ctrl+shift+F9")
+        hotkey.register("Meta+F10", lambda: presses.append("f10"))
+        xdotool("key", "super+F10")
+        qtbot.waitUntil(lambda: presses == ["f9", "f10"], timeout=5000)
+    finally:
+        hotkey.close()
+
+
+def test_hotkey_taken_by_another_client_is_reported(x_display: str) -> None:
+    first = X11Hotkey.create(os.environ)
+    second = X11Hotkey.create(os.environ)
+    try:
+        first.register("Ctrl+Alt+Space", lambda: None)
+        with pytest.raises(HotkeyError, match="already taken by another program"):
+            second.register("Ctrl+Alt+Space", lambda: None)
+        # Once the first program lets go, the key can be had.
+        first.close()
+        second.register("Ctrl+Alt+Space", lambda: None)
+    finally:
+        first.close()
+        second.close()
+
+
+def test_xtest_paste_lands_in_the_focused_window(target_window: Any) -> None:
+    sender = XTestKeySender.create(os.environ)
+    try:
+        xdotool("type", "--delay", "20", "Hello ")
+        target_window.wait_text("Hello ")
+        set_clipboard("we are on it")
+        sender.send_paste("ctrl+v")
+        target_window.wait_text("Hello we are on it")
+    finally:
+        sender.close()
+
+
+def test_xtest_sees_held_modifiers(x_display: str) -> None:
+    sender = XTestKeySender.create(os.environ)
+    try:
+        assert not sender.modifiers_down()
+        xdotool("keydown", "ctrl")
+        wait_until(sender.modifiers_down, timeout=5, what="Ctrl to be seen as held")
+        xdotool("keyup", "ctrl")
+        wait_until(lambda: not sender.modifiers_down(), timeout=5, what="Ctrl to be released")
+    finally:
+        sender.close()
+
+
+def test_active_window_is_read_and_activated(window_factory: Callable[..., Any]) -> None:
+    first = window_factory(title="First chat")
+    second = window_factory(title="Second chat")
+    windows = X11ActiveWindow()
+    try:
+        current = wait_until(
+            lambda: (w := windows.current()) is not None and w.id == second.wid and w,
+            timeout=10,
+            what="the second window to be active",
+        )
+        assert current.title == "Second chat"
+        assert current.pid == second.proc.pid
+        assert current.wm_class != ""
+
+        assert windows.activate(WindowRef(first.wid, "", "First chat"))
+        wait_until(
+            lambda: (w := windows.current()) is not None and w.id == first.wid,
+            timeout=10,
+            what="the first window to become active",
+        )
+        wait_until(lambda: first.state().get("focused"), timeout=10, what="focus in the first")
+    finally:
+        windows.close()
