@@ -1,0 +1,522 @@
+"""The running tray app, assembled in one visible order; it also owns shutdown.
+
+:func:`run_app` is what ``tactful`` with no command runs. In order:
+
+1. refuse clearly (exit 2) when there is no display to show anything on;
+2. logging to a rotating file under ``<log>/``;
+3. the ``QApplication`` (no quitting when the last window closes: the tray
+   app lives on), and one instance per user: a second start forwards "show"
+   to the first and exits 0;
+4. the crash dialog hook, then :class:`TactfulApp`, which builds, in order:
+   messages, settings, library, usage statistics, theme, paster, popup,
+   settings window, tray, hotkey;
+5. the event loop; then :meth:`TactfulApp.shutdown` in reverse order (ungrab
+   the hotkey, put back a borrowed clipboard, close the socket).
+
+Every part gets what it needs through its constructor; OS services come in as
+one :class:`Services` value, so tests assemble the same app with fakes.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import signal
+import socket
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QSocketNotifier
+from PySide6.QtWidgets import QApplication
+
+from tactful.api import default_pack_files
+from tactful.core.errors import SettingsError, TactfulError
+from tactful.core.library import Library, load_library
+from tactful.core.settings import Settings, load_settings, save_settings
+from tactful.desktop.activewindow import ActiveWindowBackend, select_active_window_backend
+from tactful.desktop.autostart import AutostartBackend, AutostartError, autostart_for_platform
+from tactful.desktop.clipboard import ClipboardBackend, QtClipboard
+from tactful.desktop.hotkey import HotkeyError, HotkeySelection, NullHotkey, select_hotkey_backend
+from tactful.desktop.notify import Notifier
+from tactful.desktop.paste import PasteOutcome, Paster, PasteSelection, select_paste_backend
+from tactful.desktop.single_instance import SingleInstance, send_command
+from tactful.paths import Paths
+from tactful.ui.fillin import FillInMemory
+from tactful.ui.messages import Messages, install_excepthook
+from tactful.ui.popup import Popup
+from tactful.ui.settings import ApplyProblem, SettingsWindow
+from tactful.ui.theme import ThemeManager
+from tactful.ui.tray import NoTrayNotice, Tray, TrayActions, app_icon
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "tactful"
+EXIT_OK = 0
+EXIT_NO_DISPLAY = 2
+LOG_BYTES = 1_000_000
+LOG_BACKUPS = 3
+NO_TRAY_MARKER = "no-tray-notice-shown"
+HEADLESS_PLATFORMS = frozenset(
+    {"offscreen", "minimal", "minimalegl", "vnc", "linuxfb", "eglfs", "vkkhrdisplay"}
+)
+
+
+def display_problem(env: Mapping[str, str], platform: str) -> str | None:
+    """Why no window can be shown here, or ``None`` when a display is there."""
+    if platform.startswith("win") or platform == "darwin":
+        return None
+    qpa = env.get("QT_QPA_PLATFORM", "").split(":", 1)[0].strip().lower()
+    if qpa in HEADLESS_PLATFORMS:
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no graphical display: neither $DISPLAY nor $WAYLAND_DISPLAY is set; start Tactful "
+        "from your desktop session (the sub-commands such as `tactful search` work without one)"
+    )
+
+
+def setup_logging(log_file: Path) -> logging.Handler:
+    """Log INFO and up to ``log_file``, rotating it; return the handler (to remove it later)."""
+    log_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        log_file, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    return handler
+
+
+@dataclass
+class Services:
+    """The OS services the app uses: the real ones from :func:`desktop_services`, or fakes.
+
+    Attributes:
+        hotkey: The chosen hotkey backend and why the others were passed over.
+        paste: The chosen key sender (or none) and why the others were passed over.
+        clipboard: The clipboard.
+        windows: The active-window backend.
+        autostart: The start-at-login backend.
+        notifier: Desktop notifications, used when there is no tray.
+        tray_available: Whether there is a system tray; Qt is asked when ``None``.
+    """
+
+    hotkey: HotkeySelection
+    paste: PasteSelection
+    clipboard: ClipboardBackend
+    windows: ActiveWindowBackend
+    autostart: AutostartBackend
+    notifier: Notifier | None = None
+    tray_available: bool | None = None
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+
+def desktop_services(settings: Settings) -> Services:
+    """The real backends for this desktop, chosen with their reasons logged."""
+    hotkey = select_hotkey_backend()
+    paste = select_paste_backend(prefer="copy" if settings.paste_method == "copy" else "auto")
+    windows = select_active_window_backend()
+    closers: list[Callable[[], None]] = []
+    for part in (paste.sender, windows):
+        close = getattr(part, "close", None)
+        if callable(close):
+            closers.append(close)
+    return Services(
+        hotkey=hotkey,
+        paste=paste,
+        clipboard=QtClipboard(),
+        windows=windows,
+        autostart=autostart_for_platform(),
+        closers=closers,
+    )
+
+
+class TactfulApp(QObject):
+    """Every part of the running app, built in order; :meth:`shutdown` takes it down.
+
+    Args:
+        paths: Where settings, packs, statistics and logs live.
+        services: The OS services (real or fake).
+        instance: The single-instance server whose commands this app obeys.
+        messages: Where errors and news go; a new one when ``None``.
+        library_loader: Loads the library (tests pass a small one).
+        checker_factory: Opens the Check-a-draft window; the entry is left
+            out of the tray menu when ``None``.
+    """
+
+    def __init__(
+        self,
+        paths: Paths,
+        services: Services,
+        *,
+        instance: SingleInstance | None = None,
+        messages: Messages | None = None,
+        settings: Settings | None = None,
+        library_loader: Callable[[Paths], Library] | None = None,
+        checker_factory: Callable[[], Any] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.paths = paths
+        self.services = services
+        self.instance = instance
+        self.paused = False
+        self.hotkey_error = ""
+        self._closed = False
+
+        # 1. messages: everything below may have something to say.
+        self.messages = messages or Messages(paths.log_file, notifier=services.notifier)
+
+        # 2. settings: a broken file is reported and kept; defaults are used meanwhile.
+        self.settings_notice = ""
+        self.settings = settings if settings is not None else self._load_settings()
+
+        # 3. library: bundled and user packs; the problems are reported once.
+        self.library = (library_loader or load_user_library)(paths)
+        if self.library.problems:
+            self.messages.problems(
+                self.library.problems, what="Some phrase packs could not be loaded"
+            )
+        _ = self.library.index  # build the search index now, not on the first keystroke
+
+        # 4. theme
+        app = QApplication.instance()
+        self.theme = ThemeManager(app) if isinstance(app, QApplication) else None
+        if self.theme is not None:
+            self.theme.apply(self.settings.theme)
+
+        # 5. paster
+        self.paster = Paster(
+            services.clipboard,
+            services.windows,
+            services.paste.sender,
+            overrides=self.settings.paste_overrides,
+            no_sender_reason=services.paste.reason or "no way to send keys on this desktop",
+            parent=self,
+        )
+        self.paster.finished.connect(self._on_paste_finished)
+
+        # 6. popup, built once and kept hidden until the hotkey.
+        self.memory = FillInMemory()
+        self.popup = Popup(
+            self.library,
+            self.settings,
+            paster=self.paster,
+            windows=services.windows,
+            memory=self.memory,
+        )
+        self.popup.setWindowIcon(app_icon())
+        self.popup.chosen.connect(self._on_chosen)
+        self.popup.winId()  # create the native window now: the first show is faster
+
+        # 7. settings window
+        self.settings_window = SettingsWindow(
+            self.settings, apply=self.apply_settings, channels=self._channels()
+        )
+        self.settings_window.setWindowIcon(app_icon())
+        self.checker_factory = checker_factory
+        self.checker: Any = None
+
+        # 8. tray, or a one-time notice saying how to reach the app without one.
+        self.tray = Tray(
+            TrayActions(
+                search=self.popup.summon,
+                settings=self.open_settings,
+                set_paused=self.set_paused,
+                is_paused=lambda: self.paused,
+                quit=self.quit,
+                check=self.open_checker if checker_factory is not None else None,
+                hotkey_text=lambda: self.settings.hotkey if not self.hotkey_error else "",
+            ),
+            available=services.tray_available,
+        )
+        self.no_tray_notice: NoTrayNotice | None = None
+        if self.tray.show():
+            self.messages.tray = self.tray.icon
+
+        # 9. hotkey
+        self._register_hotkey(self.settings.hotkey, report=True)
+        if not self.tray.available:
+            self.no_tray_notice = NoTrayNotice(paths.state / NO_TRAY_MARKER)
+            self.no_tray_notice.show_once(self.settings.hotkey if not self.hotkey_error else "")
+
+        if instance is not None:
+            instance.command_received.connect(self.handle_command)
+        log.info("Tactful is ready: %d templates", len(self.library.templates))
+
+    # --- loading ---------------------------------------------------------------
+
+    def _load_settings(self) -> Settings:
+        path = self.paths.settings_file
+        try:
+            settings, problems = load_settings(path)
+        except SettingsError as exc:
+            self.settings_notice = (
+                f"{exc}\n\nTactful uses the default settings until this file is fixed. "
+                f"Saving here replaces it; the unreadable file is kept as {path.name}.bak."
+            )
+            self.messages.error(
+                exc, context="Your settings file could not be read; Tactful uses the defaults."
+            )
+            return Settings()
+        if problems:
+            self.messages.problems(problems, what="Some settings were not understood")
+        return settings
+
+    def _channels(self) -> list[str]:
+        found: dict[str, None] = {"chat": None, "email": None}
+        for template in self.library.templates:
+            for name in template.channels:
+                found.setdefault(name, None)
+        return list(found)
+
+    # --- hotkey ----------------------------------------------------------------
+
+    @property
+    def hotkey(self) -> HotkeySelection:
+        """The hotkey backend in use and why the others are not."""
+        return self.services.hotkey
+
+    def _on_hotkey(self) -> None:
+        if not self.paused:
+            self.popup.toggle()
+
+    def _register_hotkey(self, sequence: str, *, report: bool) -> bool:
+        backend = self.services.hotkey.backend
+        try:
+            backend.register(sequence, self._on_hotkey)
+        except HotkeyError as exc:
+            self.hotkey_error = f"Hotkey {sequence}: {exc}"
+            if report:
+                self.messages.error(
+                    f"{exc}\n\nChoose another hotkey in Settings, or open the popup with "
+                    "the command “tactful toggle”.",
+                    context=f"The hotkey {sequence} cannot be used",
+                )
+            return False
+        self.hotkey_error = ""
+        if isinstance(backend, NullHotkey):
+            log.info("no global hotkey backend: %s", backend.hint)
+        return True
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause (release) or resume the global hotkey."""
+        if paused == self.paused:
+            return
+        self.paused = paused
+        if paused:
+            self.services.hotkey.backend.unregister()
+        else:
+            self._register_hotkey(self.settings.hotkey, report=True)
+
+    # --- commands from the tray and other processes -----------------------------
+
+    def handle_command(self, cmd: str, args: dict[str, Any]) -> None:
+        """Obey ``toggle``, ``show``, ``hide``, ``check`` and ``quit`` from another process."""
+        if cmd == "toggle":
+            self.popup.toggle()
+        elif cmd == "show":
+            self.popup.summon()
+        elif cmd == "hide":
+            self.popup.dismiss()
+        elif cmd == "check":
+            self.open_checker()
+        elif cmd == "quit":
+            self.quit()
+        else:
+            log.warning("ignored unknown command %r %r", cmd, args)
+
+    def open_settings(self) -> None:
+        """Show the settings window with the current state."""
+        backend = self.services.hotkey
+        self.settings_window.set_hotkey_status(
+            backend.backend.name, backend.passed_over, self.hotkey_error
+        )
+        self.settings_window.set_paste_status(self._paste_status())
+        self.settings_window.set_notice(self.settings_notice)
+        self.settings_window.open_window(self.settings)
+
+    def _paste_status(self) -> str:
+        paste = self.services.paste
+        if paste.sender is None:
+            return f"Replies are copied, not pasted: {paste.reason}."
+        return f"Replies are pasted with simulated keys ({paste.sender.name})."
+
+    def open_checker(self) -> None:
+        """Open the Check-a-draft window, when this build has one."""
+        if self.checker_factory is None:
+            self.messages.notify("Checking drafts is not available in this version.")
+            return
+        if self.checker is None:
+            self.checker = self.checker_factory()
+        show = getattr(self.checker, "open_window", None) or self.checker.show
+        show()
+
+    def quit(self) -> None:
+        """Leave the event loop; :func:`run_app` then calls :meth:`shutdown`."""
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    # --- settings ----------------------------------------------------------------
+
+    def apply_settings(self, new: Settings) -> ApplyProblem | None:
+        """Use ``new`` settings: hotkey, login item, then save; the first problem stops it."""
+        old = self.settings
+        hotkey_changed = new.hotkey != old.hotkey or bool(self.hotkey_error)
+        if hotkey_changed and not self.paused:
+            if not new.hotkey:
+                return ApplyProblem("Hotkey: choose a key combination.", "hotkey")
+            if not self._register_hotkey(new.hotkey, report=False):
+                problem = ApplyProblem(self.hotkey_error, "hotkey")
+                if new.hotkey != old.hotkey:
+                    self._register_hotkey(old.hotkey, report=False)
+                return problem
+        if new.start_at_login != old.start_at_login:
+            try:
+                self.services.autostart.set_enabled(new.start_at_login)
+            except AutostartError as exc:
+                return ApplyProblem(f"Start at login: {exc}")
+        try:
+            save_settings(new, self.paths.settings_file)
+        except OSError as exc:
+            return ApplyProblem(f"Cannot save the settings to {self.paths.settings_file}: {exc}")
+        self.settings_notice = ""
+        self.settings = new
+        self.paster.overrides = dict(new.paste_overrides)
+        self.popup.set_settings(new)
+        if self.theme is not None:
+            self.theme.apply(new.theme)
+        log.info("settings saved to %s", self.paths.settings_file)
+        return None
+
+    # --- results of a choice ---------------------------------------------------
+
+    def _on_chosen(self, full_id: str, kind: str) -> None:
+        log.info("%s %s", kind, full_id)
+
+    def _on_paste_finished(self, outcome: PasteOutcome) -> None:
+        log.info("paste finished: %s", outcome.message)
+        if not outcome.pasted or not outcome.restored:
+            self.messages.notify(outcome.message)
+
+    # --- shutdown ----------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """Stop in reverse order: hotkey, paste (clipboard back), windows, tray, socket."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.services.hotkey.backend.close()
+        except Exception:  # shutting down: log and go on with the rest
+            log.exception("closing the hotkey backend failed")
+        self.paster.cancel()
+        self.popup.hide()
+        self.settings_window.hide()
+        self.tray.close()
+        for close in self.services.closers:
+            try:
+                close()
+            except Exception:
+                log.exception("closing a desktop service failed")
+        if self.instance is not None:
+            self.instance.close()
+        log.info("Tactful stopped")
+
+
+def load_user_library(paths: Paths) -> Library:
+    """The bundled packs and the user's own and installed packs."""
+    return load_library(default_pack_files(paths))
+
+
+def _quit_on_signals(app: QApplication) -> Callable[[], None]:
+    """Quit the event loop cleanly on SIGINT and SIGTERM; return a function undoing it."""
+    if not hasattr(signal, "SIGTERM") or os.name != "posix":
+        return lambda: None
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    previous_fd = signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def drain() -> None:
+        try:
+            reader.recv(64)
+        except OSError:
+            pass
+
+    notifier.activated.connect(drain)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in handlers:
+        signal.signal(sig, lambda _signum, _frame: app.quit())
+
+    def undo() -> None:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        signal.set_wakeup_fd(previous_fd)
+        notifier.setEnabled(False)
+        reader.close()
+        writer.close()
+
+    return undo
+
+
+def run_app(paths: Paths, argv: list[str] | None = None) -> int:
+    """Run the tray app until it quits; return the exit code."""
+    problem = display_problem(os.environ, sys.platform)
+    if problem is not None:
+        print(f"tactful: {problem}", file=sys.stderr)
+        return EXIT_NO_DISPLAY
+    paths.ensure(paths.config, paths.data, paths.state, paths.log, paths.runtime)
+    handler = setup_logging(paths.log_file)
+    existing = QApplication.instance()
+    qapp = existing if isinstance(existing, QApplication) else QApplication(argv or [APP_NAME])
+    qapp.setApplicationName(APP_NAME)
+    qapp.setApplicationDisplayName("Tactful")
+    qapp.setDesktopFileName(APP_NAME)
+    qapp.setQuitOnLastWindowClosed(False)
+    qapp.setWindowIcon(app_icon())
+
+    instance = SingleInstance(paths.runtime)
+    try:
+        primary = instance.try_become_primary()
+    except TactfulError as exc:
+        print(f"tactful: {exc}", file=sys.stderr)
+        return EXIT_NO_DISPLAY
+    if not primary:
+        forwarded = send_command(paths.runtime, "show")
+        log.info("another Tactful is running; forwarded 'show': %s", forwarded)
+        logging.getLogger().removeHandler(handler)
+        return EXIT_OK
+
+    messages = Messages(paths.log_file)
+    previous_hook = install_excepthook(paths.log_file, messages)
+    settings_for_services, _ = _settings_quietly(paths)
+    services = desktop_services(settings_for_services)
+    app = TactfulApp(paths, services, instance=instance, messages=messages)
+    undo_signals = _quit_on_signals(qapp)
+    try:
+        code = qapp.exec()
+    finally:
+        undo_signals()
+        app.shutdown()
+        sys.excepthook = previous_hook
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+    return int(code)
+
+
+def _settings_quietly(paths: Paths) -> tuple[Settings, list[str]]:
+    """The settings for choosing backends; errors are reported later by :class:`TactfulApp`."""
+    try:
+        return load_settings(paths.settings_file)
+    except SettingsError:
+        return Settings(), []
