@@ -22,9 +22,8 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -33,6 +32,7 @@ from rapidfuzz.distance import OSA
 from tactful.core import analyzer
 from tactful.core.lexicon import CONCEPT_PREFIX, Lexicon
 from tactful.core.model import Situation, Template
+from tactful.core.postings import SLACK, Posting, exact_score, top_k
 
 FIELDS: tuple[str, ...] = ("title", "keywords", "situation", "tags", "body")
 FIELD_WEIGHTS: tuple[float, ...] = (2.5, 2.5, 2.0, 1.5, 1.0)
@@ -47,20 +47,21 @@ K1 = 1.2
 SYNONYM_WEIGHT = 0.6
 """A concept term found through the lexicon counts this much of the words themselves."""
 PREFIX_LIMIT = 8
-"""At most this many completions of the word being typed."""
+"""At most this many completions of the word being typed (the most common ones)."""
 FUZZY_LIMIT = 4
 """At most this many vocabulary terms for one misspelt word."""
 MAX_QUERY_CHARS = 6_000
 """Longer queries are cut here: a pasted message is read up to this length."""
 MAX_QUERY_TOKENS = 800
+"""At most this many words of a query are read."""
 MAX_QUERY_GROUPS = 40
-"""A long query keeps its most informative terms, at most this many."""
+"""A long query keeps its most informative words, at most this many."""
 TYPED_QUERY_TOKENS = 8
 """Queries of at most this many words are "typed": the last word counts as a prefix."""
 BOOST_LIMIT = 0.2
 """Frecency and favourites lift a score by at most this fraction."""
-FUZZY_CACHE_SIZE = 4096
-"""Typo look-ups remembered per index (keystrokes repeat the same words)."""
+CACHE_SIZE = 4096
+"""Look-ups remembered per index (typos, completions, analyzed hits)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,59 +95,73 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
-class _Group:
-    """One query word (or concept): its weight and the index terms it matches."""
+class QueryPlan:
+    """What a query looks for.
 
-    weight: float
-    expansions: tuple[tuple[str, float], ...]
+    Attributes:
+        terms: Index terms (words and concepts) with their factors, in a fixed order.
+        matched: The terms to highlight in hits.
+    """
+
+    terms: tuple[tuple[str, float], ...]
+    matched: frozenset[str]
 
 
-def _field_texts(template: Template, situation: Situation | None) -> tuple[str, ...]:
-    bodies = [template.body, *(text for _, text in template.variants)]
-    situation_text = ""
+def _field_items(template: Template, situation: Situation | None) -> tuple[tuple[str, ...], ...]:
+    situation_items: tuple[str, ...] = ()
     if situation is not None:
-        situation_text = "\n".join((situation.name, *situation.keywords))
+        situation_items = (situation.name, *situation.keywords)
     return (
-        template.title,
-        "\n".join(template.keywords),
-        situation_text,
-        "\n".join(template.tags),
-        "\n".join(bodies),
+        (template.title,),
+        template.keywords,
+        situation_items,
+        template.tags,
+        (template.body, *(text for _, text in template.variants)),
     )
 
 
 def analyze_template(
     template: Template, situation: Situation | None, lexicon: Lexicon
 ) -> dict[str, float]:
-    """The template-local BM25F weight of each of its terms (concepts included)."""
+    """The template-local BM25F weight of each term (concepts included)."""
     tfw: dict[str, float] = {}
-    for number, text in enumerate(_field_texts(template, situation)):
-        if not text:
-            continue
-        field_terms = analyzer.terms(text)
-        if not field_terms:
+    for number, items in enumerate(_field_items(template, situation)):
+        counts: Counter[str] = Counter()
+        length = 0
+        for item in items:
+            item_terms = analyzer.terms(item)
+            length += len(item_terms)
+            counts.update(item_terms)
+            counts.update(match.concept for match in lexicon.find(item_terms))
+        if not counts:
             continue
         norm = FIELD_WEIGHTS[number] / (
-            1.0 - FIELD_B[number] + FIELD_B[number] * len(field_terms) / FIELD_PIVOTS[number]
+            1.0 - FIELD_B[number] + FIELD_B[number] * length / FIELD_PIVOTS[number]
         )
-        counts = Counter(field_terms)
-        counts.update(match.concept for match in lexicon.find(field_terms))
         for found, count in counts.items():
             tfw[found] = tfw.get(found, 0.0) + count * norm
     return {found: value * (K1 + 1.0) / (value + K1) for found, value in tfw.items()}
+
+
+def _add(
+    entries: dict[str, list[tuple[int, float]]], number: int, weights: Mapping[str, float]
+) -> None:
+    for found, weight in weights.items():
+        entries.setdefault(found, []).append((number, weight))
 
 
 class SearchIndex:
     """An inverted index over the templates of a library.
 
     Immutable once built: ``replace_pack`` returns a new index and shares the
-    posting lists that did not change.
+    posting lists that did not change. Template numbers only grow, so every
+    posting stays sorted.
     """
 
     __slots__ = (
         "_by_full_id",
+        "_cache",
         "_docs",
-        "_fuzzy_cache",
         "_lexicon",
         "_live",
         "_pack_docs",
@@ -160,7 +175,7 @@ class SearchIndex:
     def __init__(
         self,
         docs: list[Template | None],
-        postings: dict[str, tuple[array[int], array[float]]],
+        postings: dict[str, Posting],
         pack_docs: dict[str, tuple[int, ...]],
         pack_terms: dict[str, frozenset[str]],
         situations: Mapping[str, Situation],
@@ -174,13 +189,34 @@ class SearchIndex:
         self._lexicon = lexicon
         self._live = sum(1 for doc in docs if doc is not None)
         self._by_full_id = {doc.full_id: n for n, doc in enumerate(docs) if doc is not None}
-        words = sorted(t for t in postings if not t.startswith(CONCEPT_PREFIX))
-        self._vocab = words
+        self._vocab = sorted(t for t in postings if not t.startswith(CONCEPT_PREFIX))
         by_len: dict[int, list[str]] = {}
-        for word in words:
+        for word in self._vocab:
             by_len.setdefault(len(word), []).append(word)
         self._vocab_by_len = by_len
-        self._fuzzy_cache: dict[str, list[tuple[str, int]]] = {}
+        self._cache: dict[tuple[str, str], object] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {
+            "docs": self._docs,
+            "postings": self._postings,
+            "pack_docs": self._pack_docs,
+            "pack_terms": self._pack_terms,
+            "situations": self._situations,
+            "lexicon": self._lexicon.groups,
+        }
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        groups = state["lexicon"]
+        assert isinstance(groups, tuple)
+        self.__init__(  # type: ignore[misc]
+            state["docs"],
+            state["postings"],
+            state["pack_docs"],
+            state["pack_terms"],
+            state["situations"],
+            Lexicon.from_groups(groups),
+        )
 
     @classmethod
     def build(
@@ -189,10 +225,13 @@ class SearchIndex:
         situations: Mapping[str, Situation],
         lexicon: Lexicon | None = None,
     ) -> SearchIndex:
-        """Index ``templates``; ``situations`` gives each situation's name and keywords."""
+        """Index ``templates``; ``situations`` gives each situation's name and keywords.
+
+        A template whose full id was seen before is left out (the first wins).
+        """
         lexicon = lexicon if lexicon is not None else Lexicon.empty()
         docs: list[Template | None] = []
-        postings: dict[str, tuple[array[int], array[float]]] = {}
+        entries: dict[str, list[tuple[int, float]]] = {}
         pack_docs: dict[str, list[int]] = {}
         pack_terms: dict[str, set[str]] = {}
         seen: set[str] = set()
@@ -205,15 +244,10 @@ class SearchIndex:
             weights = analyze_template(template, situations.get(template.situation), lexicon)
             pack_docs.setdefault(template.pack_id, []).append(number)
             pack_terms.setdefault(template.pack_id, set()).update(weights)
-            for found, weight in weights.items():
-                entry = postings.get(found)
-                if entry is None:
-                    entry = postings[found] = (array("i"), array("f"))
-                entry[0].append(number)
-                entry[1].append(weight)
+            _add(entries, number, weights)
         return cls(
             docs,
-            postings,
+            {found: Posting.from_entries(items) for found, items in entries.items()},
             {pack: tuple(numbers) for pack, numbers in pack_docs.items()},
             {pack: frozenset(found) for pack, found in pack_terms.items()},
             situations,
@@ -226,11 +260,12 @@ class SearchIndex:
         templates: Sequence[Template],
         situations: Mapping[str, Situation],
     ) -> SearchIndex:
-        """A new index with the templates of ``pack_id`` replaced by ``templates``.
+        """A new index with the templates of pack ``pack_id`` replaced by ``templates``.
 
-        Only that pack is analyzed again (plus templates of other packs whose
-        situation's definition changed); the result ranks exactly like a full
-        rebuild.
+        Templates whose ``pack_id`` is another pack are ignored; an empty
+        ``templates`` removes the pack. Only that pack is analyzed again (plus
+        the templates of other packs whose situation's definition changed);
+        the result ranks exactly like a full rebuild.
         """
         changed = {
             sid
@@ -238,158 +273,185 @@ class SearchIndex:
             if self._situations.get(sid) != situations.get(sid)
         }
         redo = {pack_id}
-        if changed:
-            for pack, members in self._pack_docs.items():
-                for member in members:
-                    doc = self._docs[member]
-                    if doc is not None and doc.situation in changed:
-                        redo.add(pack)
-                        break
-        kept_docs = list(self._docs)
+        for pack, members in self._pack_docs.items():
+            if changed and any(
+                (doc := self._docs[member]) is not None and doc.situation in changed
+                for member in members
+            ):
+                redo.add(pack)
+        docs = list(self._docs)
         postings = dict(self._postings)
         pack_docs = dict(self._pack_docs)
         pack_terms = dict(self._pack_terms)
-        fresh: dict[str, list[Template]] = {pack: [] for pack in redo}
+        fresh: dict[str, list[Template]] = {}
+        gone: set[int] = set()
+        stale: set[str] = set()
         for pack in redo:
-            gone = set(pack_docs.pop(pack, ()))
-            for number in gone:
-                doc = kept_docs[number]
-                if doc is not None and pack != pack_id:
-                    fresh[pack].append(doc)
-                kept_docs[number] = None
-            for found in pack_terms.pop(pack, frozenset()):
-                old_ids, old_weights = postings[found]
-                keep = [n for n, doc_id in enumerate(old_ids) if doc_id not in gone]
-                if not keep:
-                    del postings[found]
-                elif len(keep) != len(old_ids):
-                    postings[found] = (
-                        array("i", (old_ids[n] for n in keep)),
-                        array("f", (old_weights[n] for n in keep)),
-                    )
+            members = pack_docs.pop(pack, ())
+            fresh[pack] = [doc for n in members if (doc := docs[n]) is not None]
+            gone.update(members)
+            stale.update(pack_terms.pop(pack, frozenset()))
+        for number in gone:
+            docs[number] = None
+        for found in stale:
+            remaining = postings[found].without(gone)
+            if remaining is None:
+                del postings[found]
+            else:
+                postings[found] = remaining
         fresh[pack_id] = [t for t in templates if t.pack_id == pack_id]
-        live_ids = {doc.full_id for doc in kept_docs if doc is not None}
+        live = {doc.full_id for doc in docs if doc is not None}
+        added: dict[str, list[tuple[int, float]]] = {}
         for pack in sorted(fresh):
-            added: list[int] = []
+            numbers: list[int] = []
             touched: set[str] = set()
             for template in fresh[pack]:
-                if template.full_id in live_ids:
+                if template.full_id in live:
                     continue
-                live_ids.add(template.full_id)
-                number = len(kept_docs)
-                kept_docs.append(template)
-                added.append(number)
+                live.add(template.full_id)
+                number = len(docs)
+                docs.append(template)
+                numbers.append(number)
                 weights = analyze_template(
                     template, situations.get(template.situation), self._lexicon
                 )
                 touched.update(weights)
-                for found, weight in weights.items():
-                    entry = postings.get(found)
-                    if entry is None:
-                        postings[found] = (array("i", [number]), array("f", [weight]))
-                    else:
-                        if entry is self._postings.get(found):
-                            entry = postings[found] = (array("i", entry[0]), array("f", entry[1]))
-                        entry[0].append(number)
-                        entry[1].append(weight)
-            if added:
-                pack_docs[pack] = tuple(added)
+                _add(added, number, weights)
+            if numbers:
+                pack_docs[pack] = tuple(numbers)
                 pack_terms[pack] = frozenset(touched)
-        return SearchIndex(kept_docs, postings, pack_docs, pack_terms, situations, self._lexicon)
+        for found, items in added.items():
+            old = postings.get(found)
+            postings[found] = Posting.from_entries(
+                [*old.entries(), *items] if old is not None else items
+            )
+        return SearchIndex(docs, postings, pack_docs, pack_terms, situations, self._lexicon)
 
     def __len__(self) -> int:
         return self._live
 
     @property
     def templates(self) -> list[Template]:
-        """The indexed templates."""
+        """The indexed templates, in index order."""
         return [doc for doc in self._docs if doc is not None]
 
-    # -- query -------------------------------------------------------------
+    @property
+    def lexicon(self) -> Lexicon:
+        """The synonym lexicon the index was built with."""
+        return self._lexicon
+
+    def posting(self, found: str) -> Posting | None:
+        """The posting list of an index term, if any template has it."""
+        return self._postings.get(found)
 
     def idf(self, found: str) -> float:
         """The rarity weight of an index term (0 when no template has it)."""
         entry = self._postings.get(found)
         if entry is None:
             return 0.0
-        df = len(entry[0])
+        df = entry.df
         return math.log(1.0 + (self._live - df + 0.5) / (df + 0.5))
 
+    # -- planning a query --------------------------------------------------
+
+    def _cached(self, kind: str, key: str) -> object | None:
+        return self._cache.get((kind, key))
+
+    def _remember(self, kind: str, key: str, value: object) -> None:
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.clear()
+        self._cache[(kind, key)] = value
+
     def _completions(self, prefix: str) -> list[str]:
+        cached = self._cached("prefix", prefix)
+        if isinstance(cached, list):
+            return cached
         vocab = self._vocab
         start = bisect.bisect_left(vocab, prefix)
         end = bisect.bisect_left(vocab, prefix + "\U0010ffff")
         found = vocab[start:end]
         if len(found) > PREFIX_LIMIT:
-            found = sorted(found, key=lambda t: (-len(self._postings[t][0]), t))[:PREFIX_LIMIT]
+            postings = self._postings
+            found = heapq.nsmallest(PREFIX_LIMIT, found, key=lambda t: (-postings[t].df, t))
+        self._remember("prefix", prefix, found)
         return found
 
     def _fuzzy(self, word: str) -> list[tuple[str, int]]:
-        cache = self._fuzzy_cache
-        found = cache.get(word)
-        if found is None:
-            found = _fuzzy_lookup(word, self._vocab_by_len)
-            if len(cache) >= FUZZY_CACHE_SIZE:
-                cache.clear()
-            cache[word] = found
+        cached = self._cached("fuzzy", word)
+        if isinstance(cached, list):
+            return cached
+        found = _fuzzy_lookup(word, self._vocab_by_len)
+        self._remember("fuzzy", word, found)
         return found
 
-    def plan(self, query: str) -> list[_Group]:
-        """The query's words, each with the index terms it matches and a weight."""
+    def _expand(self, found: str, token: str, open_end: bool) -> dict[str, float]:
+        """The index terms one query word stands for, with a similarity in (0, 1]."""
+        expansions: dict[str, float] = {}
+        known = found in self._postings
+        if known:
+            expansions[found] = 1.0
+        if open_end and len(found) >= 2:
+            folded = analyzer.fold(token)
+            for prefix in sorted({folded, found}):
+                for completion in self._completions(prefix):
+                    sim = min(0.6 + 0.4 * len(prefix) / len(completion), 1.0)
+                    if sim > expansions.get(completion, 0.0):
+                        expansions[completion] = sim
+        if not known and len(found) >= 4 and found.isalpha():
+            for candidate, distance in self._fuzzy(found):
+                sim = 0.75 if distance == 1 else 0.5
+                if sim > expansions.get(candidate, 0.0):
+                    expansions[candidate] = sim
+        return expansions
+
+    def plan(self, query: str) -> QueryPlan:
+        """Turn a query into weighted index terms (see the module docstring)."""
         text = query[:MAX_QUERY_CHARS]
         raw = list(analyzer.raw_tokens(text))[:MAX_QUERY_TOKENS]
-        typed = len(raw) <= TYPED_QUERY_TOKENS
-        last_open = typed and bool(raw) and raw[-1][2] == len(text)
+        open_end = len(raw) <= TYPED_QUERY_TOKENS and bool(raw) and raw[-1][2] == len(text)
         written: list[str] = []
-        sequence: list[str] = []
+        guessed: list[str] = []
         sims: list[float] = []
-        groups: dict[str, tuple[float, dict[str, float]]] = {}
+        groups: dict[str, tuple[int, dict[str, float]]] = {}
         for position, (token, _start, _end) in enumerate(raw):
             found = analyzer.term(token)
             if found is None:
                 continue
             written.append(found)
-            expansions: dict[str, float] = {}
-            if found in self._postings:
-                expansions[found] = 1.0
-            if last_open and position == len(raw) - 1 and len(found) >= 2:
-                folded = analyzer.fold(token)
-                for prefix in {folded, found}:
-                    for completion in self._completions(prefix):
-                        sim = 0.6 + 0.4 * len(prefix) / len(completion)
-                        if sim > expansions.get(completion, 0.0):
-                            expansions[completion] = min(sim, 1.0)
-            if found not in self._postings and len(found) >= 4 and found.isalpha():
-                for candidate, distance in self._fuzzy(found):
-                    sim = 0.75 if distance == 1 else 0.5
-                    if sim > expansions.get(candidate, 0.0):
-                        expansions[candidate] = sim
+            last = open_end and position == len(raw) - 1
+            expansions = self._expand(found, token, last)
             if not expansions:
-                sequence.append(found)
+                guessed.append(found)
                 sims.append(1.0)
                 continue
-            best = max(expansions.items(), key=lambda item: (item[1], -len(item[0]), item[0]))
-            sequence.append(best[0])
-            sims.append(best[1])
-            count, _ = groups.get(found, (0.0, expansions))
-            groups[found] = (count + 1.0, expansions)
-        concepts: dict[str, float] = {}
-        for words, word_sims in ((written, [1.0] * len(written)), (sequence, sims)):
-            for match in self._lexicon.find(words):
-                if match.concept not in self._postings:
-                    continue
-                sim = min(word_sims[match.start : match.end]) * SYNONYM_WEIGHT
-                if sim > concepts.get(match.concept, 0.0):
-                    concepts[match.concept] = sim
-        planned = [
-            _Group(1.0 + math.log(count), tuple(sorted(expansions.items())))
-            for count, expansions in groups.values()
+            best, sim = max(expansions.items(), key=lambda item: (item[1], -len(item[0]), item[0]))
+            guessed.append(best)
+            sims.append(sim)
+            count, _ = groups.get(found, (0, expansions))
+            groups[found] = (count + 1, expansions)
+        weighted: list[tuple[float, dict[str, float]]] = [
+            (1.0 + math.log(count), expansions) for count, expansions in groups.values()
         ]
-        planned.extend(_Group(1.0, ((concept, sim),)) for concept, sim in sorted(concepts.items()))
-        if len(planned) > MAX_QUERY_GROUPS:
-            planned.sort(key=lambda g: -g.weight * max(self.idf(t) * s for t, s in g.expansions))
-            planned = planned[:MAX_QUERY_GROUPS]
-        return planned
+        concepts: dict[str, float] = {}
+        for words, word_sims in ((written, [1.0] * len(written)), (guessed, sims)):
+            for match in self._lexicon.find(words):
+                if match.concept in self._postings:
+                    sim = min(word_sims[match.start : match.end]) * SYNONYM_WEIGHT
+                    concepts[match.concept] = max(sim, concepts.get(match.concept, 0.0))
+        weighted.extend((1.0, {concept: sim}) for concept, sim in sorted(concepts.items()))
+        if len(weighted) > MAX_QUERY_GROUPS:
+            weighted.sort(
+                key=lambda item: -item[0] * max(self.idf(t) * s for t, s in item[1].items())
+            )
+            weighted = weighted[:MAX_QUERY_GROUPS]
+        factors: dict[str, float] = {}
+        for weight, expansions in weighted:
+            for found, sim in sorted(expansions.items()):
+                factors[found] = factors.get(found, 0.0) + weight * sim * self.idf(found)
+        terms = tuple((found, factor) for found, factor in factors.items() if factor > 0.0)
+        return QueryPlan(terms, frozenset(found for found, _ in terms))
+
+    # -- answering ----------------------------------------------------------
 
     def search(
         self,
@@ -405,80 +467,85 @@ class SearchIndex:
             limit: How many hits at most.
             channel: The channel whose body variant the spans refer to.
             boosts: ``full_id`` to a lift in [0, 1] (frecency, favourites); a
-                lift raises a score by at most ``BOOST_LIMIT`` of itself.
+                lift raises a score by at most ``BOOST_LIMIT`` of itself, so
+                it reorders close matches but never buries a much better one.
         """
-        if limit <= 0 or not self._live or not query:
+        if limit <= 0 or not self._live or not query or not query.strip():
             return []
-        groups = self.plan(query)
-        if not groups:
+        plan = self.plan(query)
+        if not plan.terms:
             return []
-        scores = self._accumulate(groups)
-        if boosts:
-            for full_id, lift in boosts.items():
-                number = self._by_full_id.get(full_id)
-                if number is not None and number in scores:
-                    scores[number] *= 1.0 + BOOST_LIMIT * min(max(lift, 0.0), 1.0)
-        ranked = self._top(scores, limit)
-        matched = {t for group in groups for t, _ in group.expansions}
+        multipliers = self._multipliers(boosts)
+        postings = self._postings
+        terms = [(postings[t], f) for t, f in plan.terms]
+        scores = top_k(terms, limit, multipliers)
+        ranked = self.rank(scores, limit, multipliers, terms)
         hits: list[Hit] = []
         for number, score in ranked:
             doc = self._docs[number]
-            assert doc is not None
-            hits.append(Hit(doc, score, self._spans(doc, channel, matched)))
+            if doc is not None:
+                hits.append(Hit(doc, score, self._spans(number, doc, channel, plan.matched)))
         return hits
 
-    def _accumulate(self, groups: Sequence[_Group]) -> dict[int, float]:
-        scores: dict[int, float] = {}
-        get = scores.get
-        for group in groups:
-            if len(group.expansions) == 1:
-                found, sim = group.expansions[0]
-                factor = group.weight * sim * self.idf(found)
-                ids, weights = self._postings[found]
-                for number, weight in zip(ids, weights, strict=True):
-                    scores[number] = get(number, 0.0) + factor * weight
-                continue
-            best: dict[int, float] = {}
-            best_get = best.get
-            for found, sim in group.expansions:
-                factor = group.weight * sim * self.idf(found)
-                ids, weights = self._postings[found]
-                for number, weight in zip(ids, weights, strict=True):
-                    value = factor * weight
-                    if value > best_get(number, 0.0):
-                        best[number] = value
-            for number, value in best.items():
-                scores[number] = get(number, 0.0) + value
-        return scores
+    def _multipliers(self, boosts: Mapping[str, float] | None) -> dict[int, float]:
+        if not boosts:
+            return {}
+        out: dict[int, float] = {}
+        for full_id, lift in boosts.items():
+            number = self._by_full_id.get(full_id)
+            if number is not None and isinstance(lift, int | float) and lift > 0.0:
+                out[number] = 1.0 + BOOST_LIMIT * min(float(lift), 1.0)
+        return out
 
-    def _top(self, scores: Mapping[int, float], limit: int) -> list[tuple[int, float]]:
-        if not scores:
+    def rank(
+        self,
+        scores: Mapping[int, float],
+        limit: int,
+        multipliers: Mapping[int, float],
+        terms: Sequence[tuple[Posting, float]] | None = None,
+    ) -> list[tuple[int, float]]:
+        """The best ``limit`` of ``scores`` after lifts; ties in full-id order.
+
+        With ``terms``, the scores near the top are recomputed in the query's
+        own term order first (see ``postings.exact_score``).
+        """
+        final = {n: s * multipliers.get(n, 1.0) for n, s in scores.items() if s > 0.0}
+        if not final:
             return []
-        largest = heapq.nlargest(limit, scores.values())
-        threshold = largest[-1]
+        threshold = heapq.nlargest(limit, final.values())[-1] * SLACK * SLACK
+        near = [n for n, s in final.items() if s >= threshold]
+        if terms is not None:
+            exact = [(n, exact_score(terms, n) * multipliers.get(n, 1.0)) for n in near]
+        else:
+            exact = [(n, final[n]) for n in near]
         docs = self._docs
-        tied = [(number, score) for number, score in scores.items() if score >= threshold]
-        tied.sort(key=lambda item: (-item[1], _full_id(docs[item[0]])))
-        return tied[:limit]
+        exact.sort(key=lambda item: (-item[1], _full_id(docs[item[0]])))
+        return exact[:limit]
 
-    def _spans(self, doc: Template, channel: str | None, matched: set[str]) -> tuple[Span, ...]:
-        spans: list[Span] = []
-        for name, text in (("title", doc.title), ("body", doc.body_for(channel))):
-            tokens = list(analyzer.tokens_with_offsets(text))
-            marked = [False] * len(tokens)
-            for n, (found, _start, _end) in enumerate(tokens):
-                if found in matched:
-                    marked[n] = True
-            for match in self._lexicon.find([found for found, _, _ in tokens]):
-                if match.concept in matched:
-                    for n in range(match.start, match.end):
-                        marked[n] = True
-            spans.extend(
-                Span(name, start, end)
-                for (_found, start, end), flag in zip(tokens, marked, strict=True)
-                if flag
+    def _analyzed(self, key: str, text: str) -> list[tuple[str, int, int]]:
+        """``(term, start, end)`` of each word of ``text``, plus the concepts it is part of."""
+        cached = self._cached("spans", key)
+        if isinstance(cached, list):
+            return cached
+        tokens = list(analyzer.tokens_with_offsets(text))
+        result = list(tokens)
+        for match in self._lexicon.find([found for found, _, _ in tokens]):
+            result.extend(
+                (match.concept, start, end) for _, start, end in tokens[match.start : match.end]
             )
-        return tuple(spans)
+        self._remember("spans", key, result)
+        return result
+
+    def _spans(
+        self, number: int, doc: Template, channel: str | None, matched: frozenset[str]
+    ) -> tuple[Span, ...]:
+        spans: set[Span] = set()
+        for name, text in (("title", doc.title), ("body", doc.body_for(channel))):
+            for found, start, end in self._analyzed(f"{number}:{name}:{channel}", text):
+                if found in matched:
+                    spans.add(Span(name, start, end))
+        order = {"title": 0, "body": 1}
+        return tuple(sorted(spans, key=lambda span: (order[span.field], span.start)))
 
 
 def _full_id(doc: Template | None) -> str:
@@ -486,6 +553,7 @@ def _full_id(doc: Template | None) -> str:
 
 
 def _fuzzy_lookup(word: str, by_len: Mapping[int, list[str]]) -> list[tuple[str, int]]:
+    """Vocabulary terms within one typo (two for words of seven letters or more)."""
     max_distance = 1 if len(word) <= 6 else 2
     candidates: list[tuple[str, int]] = []
     for length in range(len(word) - max_distance, len(word) + max_distance + 1):
@@ -500,15 +568,4 @@ def _fuzzy_lookup(word: str, by_len: Mapping[int, list[str]]) -> list[tuple[str,
     return candidates[:FUZZY_LIMIT]
 
 
-def search_templates(
-    templates: Iterable[Template],
-    situations: Mapping[str, Situation],
-    query: str,
-    limit: int = 10,
-    lexicon: Lexicon | None = None,
-) -> list[Hit]:
-    """Build a throw-away index and search it once (for scripts and tests)."""
-    return SearchIndex.build(list(templates), situations, lexicon).search(query, limit)
-
-
-__all__ = ["Hit", "SearchIndex", "Span", "analyze_template", "search_templates"]
+__all__ = ["Hit", "QueryPlan", "SearchIndex", "Span", "analyze_template"]

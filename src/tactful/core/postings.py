@@ -1,0 +1,225 @@
+"""Posting lists and the exact top-k retrieval over them (MaxScore over impact tiers).
+
+A term's posting list holds the templates that contain it, each with the
+template-local part of its score (its *weight*). The list is cut into
+*tiers* by weight: the 32 heaviest entries, the next 224, the next 1,792,
+then the rest. Each tier keeps its template numbers sorted and its largest
+weight, which bounds what that tier can add to any template's score.
+
+``top_k`` adds the tiers of a query's terms in order of their bound. As soon
+as the tiers left could not lift a template that has not been seen yet into
+the top ``k``, it stops collecting new templates and only completes the
+candidates that can still make it, looking each one up by binary search, and
+drops those that can no longer make it. Only lists that matter are scanned:
+a typed query over 100,000 templates reads a few hundred entries instead of
+tens of thousands.
+
+The returned scores are then recomputed for the few templates at the top in
+the query's own term order (``exact_score``), so that a result never depends on
+the order the tiers were visited in: an index updated pack by pack and one
+built at once give bit-identical scores.
+"""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+TIER_ENDS: tuple[int, ...] = (32, 256, 2048)
+"""Rank (by weight) at which each tier but the last ends."""
+SLACK = 1.0 - 1e-9
+"""Bounds are compared with this much room, so rounding never drops a tied template."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """Template numbers (ascending), their weights, and the largest weight."""
+
+    ids: array[int]
+    weights: array[float]
+    top: float
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """The templates that contain one term, heaviest tier first."""
+
+    tiers: tuple[Tier, ...]
+    df: int
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[tuple[int, float]]) -> Posting:
+        """Build from ``(template number, weight)`` pairs with distinct numbers."""
+        ranked = sorted(entries, key=lambda entry: (-entry[1], entry[0]))
+        tiers: list[Tier] = []
+        start = 0
+        for end in (*TIER_ENDS, len(ranked)):
+            chunk = sorted(ranked[start:end])
+            if chunk:
+                ids = array("i", (number for number, _ in chunk))
+                weights = array("f", (weight for _, weight in chunk))
+                tiers.append(Tier(ids, weights, max(weights)))
+            start = max(start, end)
+            if start >= len(ranked):
+                break
+        return cls(tuple(tiers), len(ranked))
+
+    def entries(self) -> list[tuple[int, float]]:
+        """Every ``(template number, weight)``, in ascending number order."""
+        merged = [
+            (number, weight)
+            for tier in self.tiers
+            for number, weight in zip(tier.ids, tier.weights, strict=True)
+        ]
+        merged.sort()
+        return merged
+
+    def without(self, gone: set[int]) -> Posting | None:
+        """This posting minus the templates in ``gone`` (None when nothing is left)."""
+        kept = [entry for entry in self.entries() if entry[0] not in gone]
+        return Posting.from_entries(kept) if kept else None
+
+    def weight_of(self, number: int) -> float:
+        """The weight of template ``number`` (0 when it does not contain the term)."""
+        for tier in self.tiers:
+            ids = tier.ids
+            spot = bisect_left(ids, number)
+            if spot < len(ids) and ids[spot] == number:
+                return tier.weights[spot]
+        return 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _List:
+    bound: float
+    factor: float
+    ids: array[int]
+    weights: array[float]
+
+
+def _lists(terms: Sequence[tuple[Posting, float]]) -> list[_List]:
+    """Every tier of the query's terms, largest bound first (ties in plan order)."""
+    lists: list[tuple[float, int, int, _List]] = []
+    for number, (posting, factor) in enumerate(terms):
+        if factor <= 0.0:
+            continue
+        for level, tier in enumerate(posting.tiers):
+            bound = factor * tier.top
+            lists.append((-bound, number, level, _List(bound, factor, tier.ids, tier.weights)))
+    lists.sort(key=lambda item: item[:3])
+    return [entry for *_, entry in lists]
+
+
+def _kth(values: Iterable[float], k: int) -> float:
+    best = heapq.nlargest(k, values)
+    return best[-1] if len(best) >= k else 0.0
+
+
+def _survivors(
+    scores: Mapping[int, float], rest: float, theta: float, mult: Mapping[int, float]
+) -> dict[int, float]:
+    """The templates whose score plus ``rest`` (times their lift) can still reach ``theta``."""
+    cut = theta * SLACK
+    plain = cut - rest
+    kept = {number: score for number, score in scores.items() if score >= plain}
+    for number, factor in mult.items():
+        score = scores.get(number)
+        if score is not None and number not in kept and (score + rest) * factor >= cut:
+            kept[number] = score
+    return kept
+
+
+def top_k(
+    terms: Sequence[tuple[Posting, float]],
+    k: int,
+    multipliers: Mapping[int, float] | None = None,
+) -> dict[int, float]:
+    """Approximate scores of a superset of the top ``k`` of ``sum(factor * weight)``.
+
+    Args:
+        terms: Each query term's posting and its factor (> 0).
+        k: How many results are wanted.
+        multipliers: Template number to a factor >= 1 applied to its final
+            score (frecency); the bounds take it into account.
+
+    Returns:
+        Template number to score (unmultiplied) for every template that can
+        be in the top ``k``; the scores are exact up to the rounding of the
+        order of addition (see ``exact_score``).
+    """
+    lists = _lists(terms)
+    if not lists or k <= 0:
+        return {}
+    mult = multipliers or {}
+    top_mult = max(1.0, *mult.values()) if mult else 1.0
+    suffix = [0.0] * (len(lists) + 1)
+    for i in range(len(lists) - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + lists[i].bound
+    scores: dict[int, float] = {}
+    get = scores.get
+    theta = 0.0
+    seen_bound = 0.0
+    checked = float("inf")
+    position = 0
+    # Collect: add whole tiers while an unseen template could still reach the top k.
+    while position < len(lists):
+        reach = suffix[position] * top_mult
+        # No template can score more than the bounds seen so far; check only when
+        # stopping is possible and the bound has fallen noticeably since the last check.
+        if reach < seen_bound and reach < checked * 0.9 and len(scores) >= k:
+            checked = reach
+            theta = _kth(scores.values(), k)
+            if reach < theta * SLACK:
+                break
+        current = lists[position]
+        factor = current.factor
+        for number, weight in zip(current.ids, current.weights, strict=True):
+            scores[number] = get(number, 0.0) + factor * weight
+        seen_bound += current.bound
+        position += 1
+    if position == len(lists):
+        return scores
+    # Complete: only the candidates that can still make it, dropping the others.
+    rest = suffix[position]
+    candidates = _survivors(scores, rest, theta, mult)
+    pruned_at = rest
+    for index in range(position, len(lists)):
+        current = lists[index]
+        factor = current.factor
+        ids = current.ids
+        weights = current.weights
+        size = len(ids)
+        if len(candidates) * 16 < size:
+            for number in candidates:
+                spot = bisect_left(ids, number)
+                if spot < size and ids[spot] == number:
+                    candidates[number] += factor * weights[spot]
+        else:
+            for number, weight in zip(ids, weights, strict=True):
+                if number in candidates:
+                    candidates[number] += factor * weight
+        rest = suffix[index + 1]
+        if len(candidates) > k and (rest < pruned_at * 0.7 or rest == 0.0):
+            theta = max(theta, _kth(candidates.values(), k))
+            candidates = _survivors(candidates, rest, theta, mult)
+            pruned_at = rest
+    return candidates
+
+
+def exact_score(terms: Sequence[tuple[Posting, float]], number: int) -> float:
+    """The score of template ``number``, added up in the order of ``terms``."""
+    total = 0.0
+    for posting, factor in terms:
+        weight = posting.weight_of(number)
+        if weight:
+            total += factor * weight
+    return total
+
+
+def brute_force(terms: Sequence[tuple[Posting, float]], count: int) -> dict[int, float]:
+    """``exact_score`` of templates ``0..count-1`` that match at all (the reference ranking)."""
+    scores = {number: exact_score(terms, number) for number in range(count)}
+    return {number: score for number, score in scores.items() if score > 0.0}
