@@ -24,7 +24,9 @@ import logging.handlers
 import os
 import signal
 import socket
+import subprocess
 import sys
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +58,10 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "tactful"
 EXIT_OK = 0
+EXIT_FAILED = 1
 EXIT_NO_DISPLAY = 2
+START_TIMEOUT = 20.0
+"""Seconds `tactful toggle` waits for an app it started to answer."""
 LOG_BYTES = 1_000_000
 LOG_BACKUPS = 3
 NO_TRAY_MARKER = "no-tray-notice-shown"
@@ -512,6 +517,74 @@ def run_app(paths: Paths, argv: list[str] | None = None) -> int:
         logging.getLogger().removeHandler(handler)
         handler.close()
     return int(code)
+
+
+def start_command(basedir: str | None) -> list[str]:
+    """The command line that starts the tray app with the same base directory."""
+    command = [sys.executable, "-m", APP_NAME]
+    if basedir:
+        command += ["--basedir", str(Path(basedir).expanduser().resolve())]
+    return command
+
+
+def control_app(
+    paths: Paths,
+    cmd: str,
+    *,
+    basedir: str | None = None,
+    spawn: Callable[[list[str]], subprocess.Popen[bytes]] | None = None,
+    timeout: float = START_TIMEOUT,
+) -> int:
+    """``tactful toggle|show|hide``: send ``cmd`` to the running app.
+
+    ``toggle`` and ``show`` start the app when none is running (in its own
+    session, so it outlives this command) and send the command once it
+    answers; ``hide`` with no app running has nothing to do and exits 0.
+    """
+    if send_command(paths.runtime, cmd):
+        return EXIT_OK
+    if cmd == "hide":
+        return EXIT_OK
+    problem = display_problem(os.environ, sys.platform)
+    if problem is not None:
+        print(f"tactful: {problem}", file=sys.stderr)
+        return EXIT_NO_DISPLAY
+    launch = spawn or _spawn_detached
+    proc = launch(start_command(basedir))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if send_command(paths.runtime, cmd, timeout_ms=500):
+            return EXIT_OK
+        if proc.poll() is not None:
+            print(
+                f"tactful: the app exited at start (code {proc.returncode}); see {paths.log_file}",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        time.sleep(0.1)
+    print(
+        f"tactful: the app did not answer within {timeout:.0f} s; see {paths.log_file}",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED
+
+
+def _spawn_detached(command: list[str]) -> subprocess.Popen[bytes]:
+    kwargs: dict[str, Any] = {}
+    if os.name == "posix":
+        kwargs["start_new_session"] = True
+    else:
+        kwargs["creationflags"] = getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(
+            subprocess, "CREATE_NEW_PROCESS_GROUP", 0
+        )
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        close_fds=True,
+        **kwargs,
+    )
 
 
 def _settings_quietly(paths: Paths) -> tuple[Settings, list[str]]:

@@ -152,6 +152,13 @@ def cmd_app(args: argparse.Namespace, paths: Paths) -> int:
     return run_app(paths)
 
 
+def cmd_control(args: argparse.Namespace, paths: Paths) -> int:
+    """``tactful toggle|show|hide``: tell the running app; toggle and show start it if needed."""
+    from tactful.app import control_app
+
+    return control_app(paths, args.command, basedir=args.basedir)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -193,6 +200,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--channel", metavar="NAME", help="use this channel variant")
     p.set_defaults(handler=cmd_render)
+
+    for name, text in (
+        ("toggle", "show or hide the search popup (starts the app when it is not running)"),
+        ("show", "show the search popup (starts the app when it is not running)"),
+        ("hide", "hide the search popup"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.set_defaults(handler=cmd_control, command=name)
 
     p = sub.add_parser("pack", help="work with pack files")
     pack_sub = p.add_subparsers(title="pack commands", metavar="COMMAND", required=True)
