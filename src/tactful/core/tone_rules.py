@@ -121,7 +121,8 @@ def _require(path: Path, where: str, table: Mapping[str, Any], key: str, kind: t
     return value
 
 
-def _strings(path: Path, where: str, value: Any) -> list[str]:
+def strings(path: Path, where: str, value: Any) -> list[str]:
+    """``value`` as a list of strings, or a ToneDataError naming ``where``."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ToneDataError(path, where, "expected a list of strings")
     return value
@@ -180,7 +181,7 @@ _LEADING_B = re.compile(r"^\\b(?=[\w(])")
 _ESCAPE_OR_GROUP = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)")
 
 
-def _compile(path: Path, where: str, patterns: Iterable[str]) -> Scanner:
+def compile_patterns(path: Path, where: str, patterns: Iterable[str]) -> Scanner:
     """Compile ``patterns`` (lower case) into a :class:`Scanner`."""
     bounded: list[str] = []
     free: list[str] = []
@@ -235,9 +236,9 @@ def _rule(path: Path, index: int, raw: Any) -> PatternRule:
     unless = raw.get("unless", "")
     if unless not in UNLESS:
         raise ToneDataError(path, f"{where}.unless", f"expected one of {UNLESS}")
-    patterns = _strings(path, f"{where}.patterns", raw.get("patterns", []))
-    phrases = _strings(path, f"{where}.phrases", raw.get("phrases", []))
-    regex = _compile(path, f"{where}.patterns", [*patterns, *_literal_patterns(phrases)])
+    patterns = strings(path, f"{where}.patterns", raw.get("patterns", []))
+    phrases = strings(path, f"{where}.phrases", raw.get("phrases", []))
+    regex = compile_patterns(path, f"{where}.patterns", [*patterns, *_literal_patterns(phrases)])
     group = raw.get("replacement_group")
     if group is not None and group not in regex.groupindex:
         raise ToneDataError(path, f"{where}.replacement_group", f"no group named {group!r}")
@@ -259,7 +260,8 @@ def _rule(path: Path, index: int, raw: Any) -> PatternRule:
     )
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_data(path: Path) -> dict[str, Any]:
+    """Read one bundled TOML data file."""
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -309,13 +311,13 @@ def load_rulebook(folder: Path) -> RuleBook:
             and the key.
     """
     structure_path = folder / "structure.toml"
-    structure = _read(structure_path)
+    structure = read_data(structure_path)
     cues = structure.get("cues", {})
     window = structure.get("window", {})
 
     def cue(name: str) -> Scanner:
-        return _compile(
-            structure_path, f"cues.{name}", _strings(structure_path, f"cues.{name}", cues.get(name))
+        return compile_patterns(
+            structure_path, f"cues.{name}", strings(structure_path, f"cues.{name}", cues.get(name))
         )
 
     checks = _checks(structure_path, structure.get("checks", {}))
@@ -326,7 +328,7 @@ def load_rulebook(folder: Path) -> RuleBook:
     for path in sorted(folder.glob("*.toml")):
         if path.name in _NOT_RULE_FILES:
             continue
-        entries = _read(path).get("rules", [])
+        entries = read_data(path).get("rules", [])
         if not isinstance(entries, list):
             raise ToneDataError(path, "rules", "expected an array of tables ([[rules]])")
         rules.extend(_rule(path, i, raw) for i, raw in enumerate(entries))
@@ -338,7 +340,7 @@ def load_rulebook(folder: Path) -> RuleBook:
         apology=cue("apology"),
         acknowledgement=cue("acknowledgement"),
         negation=Negation(
-            _strings(structure_path, "cues.negators", cues.get("negators")),
+            strings(structure_path, "cues.negators", cues.get("negators")),
             int(window.get("negation_words", 5)),
         ),
         sentences_after=int(window.get("sentences_after", 2)),
