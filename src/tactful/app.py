@@ -341,12 +341,12 @@ class TactfulApp(QObject):
     def open_settings(self) -> None:
         """Show the settings window with the current state."""
         backend = self.services.hotkey
+        self.settings_window.open_window(self.settings)
         self.settings_window.set_hotkey_status(
             backend.backend.name, backend.passed_over, self.hotkey_error
         )
         self.settings_window.set_paste_status(self._paste_status())
         self.settings_window.set_notice(self.settings_notice)
-        self.settings_window.open_window(self.settings)
 
     def _paste_status(self) -> str:
         paste = self.services.paste

@@ -125,6 +125,7 @@ class FillInForm(QWidget):
             edit.installEventFilter(self)
             edit.textChanged.connect(self._emit_changed)
             self._form.addRow(label_for(name) + ":", edit)
+            edit.show()  # visible now, not after the layout's queued show: it takes the focus
             self._edits[name] = edit
         first_empty = next((e for e in self._edits.values() if not e.text()), None)
         target = first_empty or next(iter(self._edits.values()), None)

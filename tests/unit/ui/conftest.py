@@ -1,0 +1,116 @@
+"""Shared pieces for the ui tests: a small library and the desktop fakes wired together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tactful.core.library import Library
+from tactful.core.model import Pack, Reminder, Situation, Template
+from tactful.core.settings import Settings
+from tactful.desktop.activewindow import FakeActiveWindow, WindowRef
+from tactful.desktop.clipboard import FakeClipboard
+from tactful.desktop.paste import FakeKeySender, Paster
+from tactful.ui.fillin import FillInMemory
+from tactful.ui.popup import Popup
+
+HELPDESK = WindowRef(101, "Firefox", "Ticket #4711 — Helpdesk", 4242)
+
+TEMPLATES = (
+    Template(
+        id="late-gift",
+        title="Late birthday gift: name the occasion",
+        situation="missed_occasion",
+        body=(
+            "Hi {customer_name|there},\n\nI know a birthday present that arrives late hurts. "
+            "Order {order_id} now ships express.\n\n{agent_signature}"
+        ),
+        keywords=("birthday present late",),
+        tone=("Name the occasion, not just the parcel.",),
+        variants=(("chat", "Oh no, a late birthday gift! Order {order_id} ships express."),),
+    ),
+    Template(
+        id="thanks",
+        title="Thank them for waiting",
+        situation="long_wait",
+        body="Thank you for waiting while I checked your parcel. It arrives tomorrow.",
+        keywords=("wait", "hold"),
+        variants=(("chat", "Thanks for waiting!"), ("email", "Dear customer, thank you.")),
+    ),
+    Template(
+        id="refund",
+        title="Refund sent today",
+        situation="refund_request",
+        body="I've sent your refund today; it reaches your card within five days.",
+        keywords=("money back",),
+    ),
+)
+
+PACK = Pack(
+    id="test.pack",
+    name="Test pack",
+    version="1.0.0",
+    situations=(Situation("missed_occasion", "Missed occasion"),),
+    reminders=(
+        Reminder("Say what you will do, and when.", ("missed_occasion",)),
+        Reminder("Breathe before you reply."),
+    ),
+    templates=tuple(
+        Template(
+            id=t.id,
+            title=t.title,
+            situation=t.situation,
+            body=t.body,
+            pack_id="test.pack",
+            keywords=t.keywords,
+            tone=t.tone,
+            variants=t.variants,
+        )
+        for t in TEMPLATES
+    ),
+)
+
+
+@pytest.fixture
+def library() -> Library:
+    return Library([PACK])
+
+
+@dataclass
+class Desk:
+    """The fakes a popup talks to."""
+
+    clipboard: FakeClipboard
+    windows: FakeActiveWindow
+    sender: FakeKeySender
+    paster: Paster
+    memory: FillInMemory
+
+
+@pytest.fixture
+def desk(qtbot: QtBot) -> Desk:
+    clipboard = FakeClipboard("what the agent copied")
+    windows = FakeActiveWindow(HELPDESK, active=HELPDESK)
+    sender = FakeKeySender()
+    paster = Paster(
+        clipboard, windows, sender, poll_ms=1, release_timeout_ms=200, restore_delay_ms=5
+    )
+    return Desk(clipboard, windows, sender, paster, FillInMemory())
+
+
+@pytest.fixture
+def make_popup(qtbot: QtBot, library: Library, desk: Desk):  # type: ignore[no-untyped-def]
+    def make(settings: Settings | None = None) -> Popup:
+        popup = Popup(
+            library,
+            settings or Settings(agent_name="Sam"),
+            paster=desk.paster,
+            windows=desk.windows,
+            memory=desk.memory,
+        )
+        qtbot.addWidget(popup)
+        return popup
+
+    return make
