@@ -13,13 +13,13 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
-_WORD = re.compile(
+WORD = re.compile(
     r"(?:[^\W_]|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])+"
     r"(?:['\u2019](?:[^\W_])+)*"
 )
 """A run of letters and digits (with combining marks), apostrophes inside words kept."""
 
-STOP_WORDS: frozenset[str] = frozenset(
+STOPWORDS: frozenset[str] = frozenset(
     """
     a about above after again against all am an and any are as at be because been
     before being below between both but by could did do does doing during each few
@@ -84,33 +84,48 @@ def stem(word: str) -> str:
     return word
 
 
+_FORMS: dict[str, set[str]] = {}
+"""Every spelling (lower case) seen for each term in this process, for highlighting."""
+
+
 @lru_cache(maxsize=200_000)
 def term(token: str) -> str | None:
     """The index term of one raw token (folded, then stemmed), or None for a stop word."""
     folded = fold(token)
-    if not folded or folded in STOP_WORDS:
+    if not folded or folded in STOPWORDS:
         return None
-    return stem(folded)
+    found = stem(folded)
+    _FORMS.setdefault(found, set()).add(token.lower())
+    return found
+
+
+def forms(found: str) -> frozenset[str]:
+    """The spellings (lower case) of ``found`` met so far by ``term`` in this process."""
+    return frozenset(_FORMS.get(found, ()))
 
 
 def raw_tokens(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield ``(token, start, end)`` for each word of ``text`` (original spelling)."""
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         yield match.group(), match.start(), match.end()
 
 
-def tokens_with_offsets(text: str) -> Iterator[tuple[str, int, int]]:
-    """Yield ``(term, start, end)`` for each word of ``text`` that is not a stop word."""
-    for match in _WORD.finditer(text):
+def tokens_with_offsets(text: str) -> list[tuple[str, int, int]]:
+    """``(term, start, end)`` for each word of ``text`` that is not a stop word."""
+    out: list[tuple[str, int, int]] = []
+    append = out.append
+    for match in WORD.finditer(text):
         found = term(match.group())
         if found is not None:
-            yield found, match.start(), match.end()
+            start, end = match.span()
+            append((found, start, end))
+    return out
 
 
 def terms(text: str) -> list[str]:
     """The index terms of ``text`` in order, stop words left out."""
     out: list[str] = []
-    for raw in _WORD.findall(text):
+    for raw in WORD.findall(text):
         found = term(raw)
         if found is not None:
             out.append(found)

@@ -18,9 +18,11 @@ same way the index sees text.
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from tactful.core import analyzer
@@ -28,6 +30,8 @@ from tactful.core.errors import TactfulError
 
 LEXICON_FORMAT = 1
 """The newest lexicon file format this app reads."""
+
+_log = logging.getLogger(__name__)
 
 CONCEPT_PREFIX = "~"
 """Concept terms start with this; the tokenizer never produces it, so they cannot clash."""
@@ -62,6 +66,7 @@ class Lexicon:
 
     groups: tuple[tuple[str, ...], ...]
     _by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = field(repr=False, compare=False)
+    _by_concept: dict[str, tuple[tuple[str, ...], ...]] = field(repr=False, compare=False)
 
     @classmethod
     def from_groups(cls, groups: Iterable[Sequence[str]]) -> Lexicon:
@@ -85,7 +90,15 @@ class Lexicon:
             first: tuple(sorted(entries, key=lambda e: (-len(e[0]), e[1])))
             for first, entries in by_first.items()
         }
-        return cls(groups=tuple(kept), _by_first=frozen)
+        by_concept: dict[str, list[tuple[str, ...]]] = {}
+        for entries in frozen.values():
+            for analyzed_phrase, owner in entries:
+                by_concept.setdefault(owner, []).append(analyzed_phrase)
+        return cls(
+            groups=tuple(kept),
+            _by_first=frozen,
+            _by_concept={concept: tuple(sorted(p)) for concept, p in by_concept.items()},
+        )
 
     @classmethod
     def empty(cls) -> Lexicon:
@@ -157,6 +170,10 @@ class Lexicon:
                     found.append(ConceptMatch(start, end, concept))
         return found
 
+    def phrases(self, concept: str) -> tuple[tuple[str, ...], ...]:
+        """The analyzed phrases of a concept term (empty for an unknown one)."""
+        return self._by_concept.get(concept, ())
+
     def concepts_of(self, phrase: str) -> list[str]:
         """The concept terms a whole phrase belongs to (for tests and tools)."""
         analyzed = tuple(analyzer.terms(phrase))
@@ -169,3 +186,13 @@ class Lexicon:
             if analyzed
             else set()
         )
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The bundled lexicon, read once; an unusable file is logged and search goes without."""
+    try:
+        return Lexicon.bundled()
+    except LexiconError as exc:
+        _log.warning("synonyms are off: %s", exc)
+        return Lexicon.empty()

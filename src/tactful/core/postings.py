@@ -98,19 +98,39 @@ class _List:
     factor: float
     ids: array[int]
     weights: array[float]
+    term: int
+    after: float
+    """The bound of the same term's next tier (0 for its last)."""
 
 
-def _lists(terms: Sequence[tuple[Posting, float]]) -> list[_List]:
-    """Every tier of the query's terms, largest bound first (ties in plan order)."""
+def _lists(terms: Sequence[tuple[Posting, float]]) -> tuple[list[_List], list[float]]:
+    """Every tier of the query's terms, largest bound first (ties in plan order).
+
+    Returns:
+        The tiers, and before each tier (and after the last) the most that a
+        template not met in the tiers already visited can still score. A
+        template sits in one tier per term, and a term's tiers are visited
+        heaviest first, so that is the sum over terms of their next tier's bound.
+    """
     lists: list[tuple[float, int, int, _List]] = []
     for number, (posting, factor) in enumerate(terms):
         if factor <= 0.0:
             continue
-        for level, tier in enumerate(posting.tiers):
-            bound = factor * tier.top
-            lists.append((-bound, number, level, _List(bound, factor, tier.ids, tier.weights)))
+        tiers = posting.tiers
+        for level, tier in enumerate(tiers):
+            after = factor * tiers[level + 1].top if level + 1 < len(tiers) else 0.0
+            entry = _List(factor * tier.top, factor, tier.ids, tier.weights, number, after)
+            lists.append((-entry.bound, number, level, entry))
     lists.sort(key=lambda item: item[:3])
-    return [entry for *_, entry in lists]
+    ordered = [entry for *_, entry in lists]
+    upcoming: dict[int, float] = {}
+    for entry in reversed(ordered):
+        upcoming[entry.term] = entry.bound
+    remaining = [sum(upcoming.values())]
+    for entry in ordered:
+        upcoming[entry.term] = entry.after
+        remaining.append(sum(upcoming.values()))
+    return ordered, remaining
 
 
 def _kth(values: Iterable[float], k: int) -> float:
@@ -150,24 +170,22 @@ def top_k(
         be in the top ``k``; the scores are exact up to the rounding of the
         order of addition (see ``exact_score``).
     """
-    lists = _lists(terms)
+    lists, suffix = _lists(terms)
     if not lists or k <= 0:
         return {}
     mult = multipliers or {}
     top_mult = max(1.0, *mult.values()) if mult else 1.0
-    suffix = [0.0] * (len(lists) + 1)
-    for i in range(len(lists) - 1, -1, -1):
-        suffix[i] = suffix[i + 1] + lists[i].bound
     scores: dict[int, float] = {}
     get = scores.get
     theta = 0.0
     seen_bound = 0.0
+    started: set[int] = set()
     checked = float("inf")
     position = 0
     # Collect: add whole tiers while an unseen template could still reach the top k.
     while position < len(lists):
         reach = suffix[position] * top_mult
-        # No template can score more than the bounds seen so far; check only when
+        # No template scores more than the first bounds of the terms begun; check only when
         # stopping is possible and the bound has fallen noticeably since the last check.
         if reach < seen_bound and reach < checked * 0.9 and len(scores) >= k:
             checked = reach
@@ -178,7 +196,9 @@ def top_k(
         factor = current.factor
         for number, weight in zip(current.ids, current.weights, strict=True):
             scores[number] = get(number, 0.0) + factor * weight
-        seen_bound += current.bound
+        if current.term not in started:
+            started.add(current.term)
+            seen_bound += current.bound
         position += 1
     if position == len(lists):
         return scores

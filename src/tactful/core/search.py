@@ -30,7 +30,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from tactful.core import analyzer
-from tactful.core.lexicon import CONCEPT_PREFIX, Lexicon
+from tactful.core.highlight import Highlighter, Span
+from tactful.core.lexicon import CONCEPT_PREFIX, Lexicon, default_lexicon
 from tactful.core.model import Situation, Template
 from tactful.core.postings import SLACK, Posting, exact_score, top_k
 
@@ -62,21 +63,6 @@ BOOST_LIMIT = 0.2
 """Frecency and favourites lift a score by at most this fraction."""
 CACHE_SIZE = 4096
 """Look-ups remembered per index (typos, completions, analyzed hits)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A matched stretch of text, for highlighting.
-
-    Attributes:
-        field: ``"title"`` or ``"body"`` (the body of the channel searched for).
-        start: Offset of the first character.
-        end: Offset one past the last character.
-    """
-
-    field: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +148,7 @@ class SearchIndex:
         "_by_full_id",
         "_cache",
         "_docs",
+        "_forms",
         "_lexicon",
         "_live",
         "_pack_docs",
@@ -180,6 +167,7 @@ class SearchIndex:
         pack_terms: dict[str, frozenset[str]],
         situations: Mapping[str, Situation],
         lexicon: Lexicon,
+        forms: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self._docs = docs
         self._postings = postings
@@ -194,6 +182,12 @@ class SearchIndex:
         for word in self._vocab:
             by_len.setdefault(len(word), []).append(word)
         self._vocab_by_len = by_len
+        spellings = dict(forms or {})
+        for word in self._vocab:
+            seen = analyzer.forms(word)
+            if seen and not seen.issubset(spellings.get(word, ())):
+                spellings[word] = tuple(sorted(seen.union(spellings.get(word, ()))))
+        self._forms = spellings
         self._cache: dict[tuple[str, str], object] = {}
 
     def __getstate__(self) -> dict[str, object]:
@@ -204,6 +198,7 @@ class SearchIndex:
             "pack_terms": self._pack_terms,
             "situations": self._situations,
             "lexicon": self._lexicon.groups,
+            "forms": self._forms,
         }
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -216,6 +211,7 @@ class SearchIndex:
             state["pack_terms"],
             state["situations"],
             Lexicon.from_groups(groups),
+            state["forms"],
         )
 
     @classmethod
@@ -227,9 +223,10 @@ class SearchIndex:
     ) -> SearchIndex:
         """Index ``templates``; ``situations`` gives each situation's name and keywords.
 
-        A template whose full id was seen before is left out (the first wins).
+        Without ``lexicon`` the bundled synonym lexicon is used. A template
+        whose full id was seen before is left out (the first wins).
         """
-        lexicon = lexicon if lexicon is not None else Lexicon.empty()
+        lexicon = lexicon if lexicon is not None else default_lexicon()
         docs: list[Template | None] = []
         entries: dict[str, list[tuple[int, float]]] = {}
         pack_docs: dict[str, list[int]] = {}
@@ -325,7 +322,8 @@ class SearchIndex:
             postings[found] = Posting.from_entries(
                 [*old.entries(), *items] if old is not None else items
             )
-        return SearchIndex(docs, postings, pack_docs, pack_terms, situations, self._lexicon)
+        forms = {word: spelled for word, spelled in self._forms.items() if word in postings}
+        return SearchIndex(docs, postings, pack_docs, pack_terms, situations, self._lexicon, forms)
 
     def __len__(self) -> int:
         return self._live
@@ -480,12 +478,22 @@ class SearchIndex:
         terms = [(postings[t], f) for t, f in plan.terms]
         scores = top_k(terms, limit, multipliers)
         ranked = self.rank(scores, limit, multipliers, terms)
+        highlighter = self._highlighter(plan.matched)
         hits: list[Hit] = []
         for number, score in ranked:
             doc = self._docs[number]
             if doc is not None:
-                hits.append(Hit(doc, score, self._spans(number, doc, channel, plan.matched)))
+                hits.append(Hit(doc, score, self._spans(number, doc, channel, highlighter)))
         return hits
+
+    def _highlighter(self, matched: frozenset[str]) -> Highlighter:
+        key = " ".join(sorted(matched))
+        cached = self._cached("highlight", key)
+        if isinstance(cached, Highlighter):
+            return cached
+        made = Highlighter.for_terms(matched, self._forms, self._lexicon)
+        self._remember("highlight", key, made)
+        return made
 
     def _multipliers(self, boosts: Mapping[str, float] | None) -> dict[int, float]:
         if not boosts:
@@ -522,30 +530,18 @@ class SearchIndex:
         exact.sort(key=lambda item: (-item[1], _full_id(docs[item[0]])))
         return exact[:limit]
 
-    def _analyzed(self, key: str, text: str) -> list[tuple[str, int, int]]:
-        """``(term, start, end)`` of each word of ``text``, plus the concepts it is part of."""
-        cached = self._cached("spans", key)
-        if isinstance(cached, list):
-            return cached
-        tokens = list(analyzer.tokens_with_offsets(text))
-        result = list(tokens)
-        for match in self._lexicon.find([found for found, _, _ in tokens]):
-            result.extend(
-                (match.concept, start, end) for _, start, end in tokens[match.start : match.end]
-            )
-        self._remember("spans", key, result)
-        return result
-
     def _spans(
-        self, number: int, doc: Template, channel: str | None, matched: frozenset[str]
+        self, number: int, doc: Template, channel: str | None, highlighter: Highlighter
     ) -> tuple[Span, ...]:
-        spans: set[Span] = set()
-        for name, text in (("title", doc.title), ("body", doc.body_for(channel))):
-            for found, start, end in self._analyzed(f"{number}:{name}:{channel}", text):
-                if found in matched:
-                    spans.add(Span(name, start, end))
-        order = {"title": 0, "body": 1}
-        return tuple(sorted(spans, key=lambda span: (order[span.field], span.start)))
+        concepts = [
+            concept
+            for concept in highlighter.phrase_concepts
+            if self._postings[concept].weight_of(number)
+        ]
+        return (
+            *highlighter.spans("title", doc.title, concepts),
+            *highlighter.spans("body", doc.body_for(channel), concepts),
+        )
 
 
 def _full_id(doc: Template | None) -> str:
