@@ -48,7 +48,8 @@ class Finding:
         rule: The rule id, such as ``"passive-apology"`` (a team rule's own id).
         severity: ``"warning"`` (worth changing before sending) or ``"info"``.
         start: Offset of the first character of the words, into the checked text.
-        end: Offset just past them.
+        end: Offset just past them. When the replacement deletes a word, the
+            span also holds the comma and space after it, so no gap is left.
         message: Why it matters.
         suggestion: A better phrasing, or "".
         replacement: Text that can replace exactly ``text[start:end]`` in one
