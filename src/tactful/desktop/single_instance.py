@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
+from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from tactful.core.errors import TactfulError
@@ -167,6 +167,7 @@ class SingleInstance(QObject):
         self._lock = QLockFile(str(self.runtime_dir / LOCK_NAME))
         self._lock.setStaleLockTime(0)
         self._server: QLocalServer | None = None
+        self._sockets: set[QLocalSocket] = set()
         self._buffers: dict[QLocalSocket, bytearray] = {}
 
     @property
@@ -206,28 +207,54 @@ class SingleInstance(QObject):
 
     def close(self) -> None:
         """Stop listening, remove the socket and release the lock."""
+        for sock in list(self._sockets):
+            self._release(sock)
         if self._server is not None:
+            self._server.newConnection.disconnect(self._on_new_connection)
             self._server.close()
             self._server.deleteLater()
             self._server = None
             QLocalServer.removeServer(self.name)
-        for sock in list(self._buffers):
-            sock.abort()
-        self._buffers.clear()
         if self._lock.isLocked():
             self._lock.unlock()
 
+    # Socket signals go to slots of this object, not to lambdas: Qt drops a
+    # receiver's connections before it deletes the receiver's children, so no
+    # handler can run on a half-destroyed socket when the instance goes away.
+
+    @Slot()
     def _on_new_connection(self) -> None:
         assert self._server is not None
         while self._server.hasPendingConnections():
             sock = self._server.nextPendingConnection()
+            # Not a child of the server: the server may go away (close) while
+            # the socket's deferred deletion is still queued.
+            sock.setParent(None)
+            self._sockets.add(sock)
             self._buffers[sock] = bytearray()
-            sock.readyRead.connect(lambda s=sock: self._on_ready_read(s))
-            sock.disconnected.connect(lambda s=sock: self._forget(s))
+            sock.readyRead.connect(self._on_ready_read)
+            sock.disconnected.connect(self._on_disconnected)
             QTimer.singleShot(CLIENT_IDLE_MS, sock, lambda s=sock: self._drop_idle(s))
 
-    def _forget(self, sock: QLocalSocket) -> None:
+    def _socket(self) -> QLocalSocket | None:
+        sender = self.sender()
+        return sender if isinstance(sender, QLocalSocket) else None
+
+    @Slot()
+    def _on_disconnected(self) -> None:
+        sock = self._socket()
+        if sock is not None:
+            self._release(sock)
+
+    def _release(self, sock: QLocalSocket) -> None:
+        """Forget ``sock``, cut its connections to us and delete it later."""
+        if sock not in self._sockets:
+            return
+        self._sockets.discard(sock)
         self._buffers.pop(sock, None)
+        sock.readyRead.disconnect(self._on_ready_read)
+        sock.disconnected.disconnect(self._on_disconnected)
+        sock.abort()
         sock.deleteLater()
 
     def _drop_idle(self, sock: QLocalSocket) -> None:
@@ -240,9 +267,11 @@ class SingleInstance(QObject):
         sock.flush()
         sock.disconnectFromServer()
 
-    def _on_ready_read(self, sock: QLocalSocket) -> None:
-        buffer = self._buffers.get(sock)
-        if buffer is None:
+    @Slot()
+    def _on_ready_read(self) -> None:
+        sock = self._socket()
+        buffer = self._buffers.get(sock) if sock is not None else None
+        if sock is None or buffer is None:
             return
         buffer += bytes(sock.readAll().data())
         newline = buffer.find(b"\n")
