@@ -9,7 +9,10 @@ module imports on machines without X (Windows, macOS, headless CI).
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tactful.core.errors import TactfulError
@@ -24,9 +27,25 @@ Display = Any
 # window manager's focus-stealing prevention lets it through.
 SOURCE_PAGER = 2
 
+X11_SOCKET_DIR = "/tmp/.X11-unix"
+
 
 class X11UnavailableError(TactfulError):
     """No X server can be reached, or python-xlib is missing."""
+
+
+def _check_local_socket(name: str) -> None:
+    """Fail early for a local display without a socket.
+
+    python-xlib would then try TCP and leave its sockets open; checking the
+    socket file first gives a clearer message and leaks nothing.
+    """
+    match = re.fullmatch(r"(?:unix)?:(\d+)(?:\.\d+)?", name)
+    if match is None:
+        return
+    path = Path(X11_SOCKET_DIR) / f"X{match.group(1)}"
+    if not path.exists():
+        raise X11UnavailableError(f"no X server on display {name!r} (no socket {path})")
 
 
 def open_display(name: str | None = None) -> Display:
@@ -39,6 +58,7 @@ def open_display(name: str | None = None) -> Display:
         from Xlib import display, error
     except ImportError as exc:
         raise X11UnavailableError(f"python-xlib is not installed ({exc})") from exc
+    _check_local_socket(name if name is not None else os.environ.get("DISPLAY", ""))
     try:
         return display.Display(name)
     except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
