@@ -12,14 +12,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from tactful.core.customer import Cue, read_customer
 from tactful.core.library import Library, user_pack_files
 from tactful.core.library import load_library as _load_files
 from tactful.core.model import Pack, Reminder, Situation, Template
 from tactful.core.search import Hit, Span
+from tactful.core.tone import Finding, check_tone
 from tactful.paths import Paths
 from tactful.resources import bundled_pack_files
 
 __all__ = [
+    "Cue",
+    "Finding",
     "Hit",
     "Library",
     "Pack",
@@ -27,8 +31,10 @@ __all__ = [
     "Situation",
     "Span",
     "Template",
+    "check_tone",
     "default_pack_files",
     "load_library",
+    "read_customer",
 ]
 
 
