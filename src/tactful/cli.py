@@ -145,6 +145,72 @@ def cmd_pack_validate(args: argparse.Namespace, paths: Paths) -> int:
     return EXIT_BAD_INPUT if bad else EXIT_OK
 
 
+def _read_draft(name: str) -> str:
+    """The draft in file ``name`` ("-" for stdin), as UTF-8 text."""
+    if name == "-":
+        data = sys.stdin.buffer.read()
+        where = "<stdin>"
+    else:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            raise TactfulError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+        where = name
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TactfulError(f"{where}: not UTF-8 text (byte {exc.start + 1} is invalid)") from exc
+
+
+def cmd_check(args: argparse.Namespace, paths: Paths) -> int:
+    """``tactful check [FILE|-]``: tone findings for a draft; no FILE opens the app's window."""
+    if args.file is None:
+        from tactful.app import control_app
+
+        return control_app(paths, "check", basedir=args.basedir)
+    from bisect import bisect_right
+
+    from tactful.core.tone import check_tone
+
+    text = _read_draft(args.file)
+    findings = check_tone(text, _library(paths).tone_rules)
+    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def line_col(offset: int) -> tuple[int, int]:
+        line = bisect_right(line_starts, offset)
+        return line, offset - line_starts[line - 1] + 1
+
+    if args.json:
+        out = []
+        for f in findings:
+            line, col = line_col(f.start)
+            end_line, end_col = line_col(f.end)
+            out.append(
+                {
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "line": line,
+                    "col": col,
+                    "end_line": end_line,
+                    "end_col": end_col,
+                    "start": f.start,
+                    "end": f.end,
+                    "text": text[f.start : f.end],
+                    "message": f.message,
+                    "suggestion": f.suggestion,
+                    "replacement": f.replacement,
+                }
+            )
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        prefix = "" if args.file == "-" else f"{args.file}:"
+        for f in findings:
+            line, col = line_col(f.start)
+            print(f"{prefix}{line}:{col}: {f.rule}: {f.message}")
+    warned = any(f.severity == "warning" for f in findings)
+    return EXIT_FINDINGS if warned else EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace, paths: Paths) -> int:
     """No sub-command: start the tray app (or hand over to the running one)."""
     from tactful.app import run_app
@@ -208,6 +274,15 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=text)
         p.set_defaults(handler=cmd_control, command=name)
+
+    p = sub.add_parser(
+        "check",
+        help="check a draft reply's tone (exit 1 on a warning); with no FILE, open the "
+        "Check-a-draft window of the running app",
+    )
+    p.add_argument("file", nargs="?", metavar="FILE", help="the draft; '-' reads stdin")
+    p.add_argument("--json", action="store_true", help="print a JSON array of findings")
+    p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("pack", help="work with pack files")
     pack_sub = p.add_subparsers(title="pack commands", metavar="COMMAND", required=True)
