@@ -36,9 +36,12 @@ from PySide6.QtCore import QObject, QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
 from tactful.api import default_pack_files
+from tactful.core.customer import Cue, read_customer, reminders_for
 from tactful.core.errors import SettingsError, TactfulError
 from tactful.core.library import Library, load_library
 from tactful.core.settings import Settings, load_settings, save_settings
+from tactful.core.tone import check_tone
+from tactful.core.wellbeing import WellbeingSettings
 from tactful.desktop.activewindow import ActiveWindowBackend, select_active_window_backend
 from tactful.desktop.autostart import AutostartBackend, AutostartError, autostart_for_platform
 from tactful.desktop.clipboard import ClipboardBackend, QtClipboard
@@ -47,12 +50,14 @@ from tactful.desktop.notify import Notifier
 from tactful.desktop.paste import PasteOutcome, Paster, PasteSelection, select_paste_backend
 from tactful.desktop.single_instance import SingleInstance, send_command
 from tactful.paths import Paths
+from tactful.ui.checker import CheckerWindow
 from tactful.ui.fillin import FillInMemory
 from tactful.ui.messages import Messages, install_excepthook
-from tactful.ui.popup import Popup
+from tactful.ui.popup import CustomerMood, Popup
 from tactful.ui.settings import ApplyProblem, SettingsWindow
 from tactful.ui.theme import ThemeManager
 from tactful.ui.tray import NoTrayNotice, Tray, TrayActions, app_icon
+from tactful.ui.wellbeing import WellbeingController
 
 log = logging.getLogger(__name__)
 
@@ -152,8 +157,6 @@ class TactfulApp(QObject):
         instance: The single-instance server whose commands this app obeys.
         messages: Where errors and news go; a new one when ``None``.
         library_loader: Loads the library (tests pass a small one).
-        checker_factory: Opens the Check-a-draft window; the entry is left
-            out of the tray menu when ``None``.
     """
 
     def __init__(
@@ -165,7 +168,6 @@ class TactfulApp(QObject):
         messages: Messages | None = None,
         settings: Settings | None = None,
         library_loader: Callable[[Paths], Library] | None = None,
-        checker_factory: Callable[[], Any] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -208,7 +210,16 @@ class TactfulApp(QObject):
         )
         self.paster.finished.connect(self._on_paste_finished)
 
-        # 6. popup, built once and kept hidden until the hotkey.
+        # 6. wellbeing: break reminders and the reset card, off or on as the agent chose.
+        self.wellbeing = WellbeingController(WellbeingSettings.from_settings(self.settings))
+        self.wellbeing.turn_off_break_reminders.connect(
+            lambda: self._switch_off(break_reminders=False)
+        )
+        self.wellbeing.turn_off_reset_card.connect(lambda: self._switch_off(reset_card=False))
+        self._last_cues: list[Cue] = []
+        self._cues_of_this_reply: list[Cue] = []
+
+        # 7. popup, built once and kept hidden until the hotkey.
         self.memory = FillInMemory()
         self.popup = Popup(
             self.library,
@@ -216,20 +227,20 @@ class TactfulApp(QObject):
             paster=self.paster,
             windows=services.windows,
             memory=self.memory,
+            read_mood=self.read_mood,
         )
         self.popup.setWindowIcon(app_icon())
         self.popup.chosen.connect(self._on_chosen)
         self.popup.winId()  # create the native window now: the first show is faster
 
-        # 7. settings window
+        # 8. settings and Check-a-draft windows (the checker is built when first opened)
         self.settings_window = SettingsWindow(
             self.settings, apply=self.apply_settings, channels=self._channels()
         )
         self.settings_window.setWindowIcon(app_icon())
-        self.checker_factory = checker_factory
-        self.checker: Any = None
+        self.checker: CheckerWindow | None = None
 
-        # 8. tray, or a one-time notice saying how to reach the app without one.
+        # 9. tray, or a one-time notice saying how to reach the app without one.
         self.tray = Tray(
             TrayActions(
                 search=self.popup.summon,
@@ -237,7 +248,7 @@ class TactfulApp(QObject):
                 set_paused=self.set_paused,
                 is_paused=lambda: self.paused,
                 quit=self.quit,
-                check=self.open_checker if checker_factory is not None else None,
+                check=self.open_checker,
                 hotkey_text=lambda: self.settings.hotkey if not self.hotkey_error else "",
             ),
             available=services.tray_available,
@@ -246,7 +257,7 @@ class TactfulApp(QObject):
         if self.tray.show():
             self.messages.tray = self.tray.icon
 
-        # 9. hotkey
+        # 10. hotkey
         self._register_hotkey(self.settings.hotkey, report=True)
         if not self.tray.available:
             self.no_tray_notice = NoTrayNotice(paths.state / NO_TRAY_MARKER)
@@ -290,7 +301,9 @@ class TactfulApp(QObject):
         return self.services.hotkey
 
     def _on_hotkey(self) -> None:
+        log.info("hotkey pressed%s", " (paused: ignored)" if self.paused else "")
         if not self.paused:
+            self.wellbeing.record_use()
             self.popup.toggle()
 
     def _register_hotkey(self, sequence: str, *, report: bool) -> bool:
@@ -355,14 +368,26 @@ class TactfulApp(QObject):
         return f"Replies are pasted with simulated keys ({paste.sender.name})."
 
     def open_checker(self) -> None:
-        """Open the Check-a-draft window, when this build has one."""
-        if self.checker_factory is None:
-            self.messages.notify("Checking drafts is not available in this version.")
-            return
+        """Open the Check-a-draft window with the team's tone rules."""
         if self.checker is None:
-            self.checker = self.checker_factory()
-        show = getattr(self.checker, "open_window", None) or self.checker.show
-        show()
+            self.checker = CheckerWindow(check_tone, self.library.tone_rules)
+            self.checker.setWindowIcon(app_icon())
+        self.checker.open_window()
+
+    def read_mood(self, text: str) -> CustomerMood:
+        """The customer's mood in a query, for the popup (core's customer reader)."""
+        cues = read_customer(text)
+        self._last_cues = cues
+        labels = tuple(
+            dict.fromkeys(f"{c.kind.replace('_', ' ')} (“{c.words.strip()}”)" for c in cues)
+        )
+        return CustomerMood(labels, tuple(reminders_for(cues)))
+
+    def _switch_off(self, **change: bool) -> None:
+        """The agent turned a wellbeing reminder off from the reminder itself: save it."""
+        problem = self.apply_settings(self.settings.updated(**change))
+        if problem is not None:
+            self.messages.error(problem.message, context="The setting could not be saved")
 
     def quit(self) -> None:
         """Leave the event loop; :func:`run_app` then calls :meth:`shutdown`."""
@@ -397,6 +422,7 @@ class TactfulApp(QObject):
         self.settings = new
         self.paster.overrides = dict(new.paste_overrides)
         self.popup.set_settings(new)
+        self.wellbeing.apply(WellbeingSettings.from_settings(new))
         if self.theme is not None:
             self.theme.apply(new.theme)
         log.info("settings saved to %s", self.paths.settings_file)
@@ -406,11 +432,17 @@ class TactfulApp(QObject):
 
     def _on_chosen(self, full_id: str, kind: str) -> None:
         log.info("%s %s", kind, full_id)
+        self.wellbeing.record_use()
+        self._cues_of_this_reply = list(self._last_cues)
 
     def _on_paste_finished(self, outcome: PasteOutcome) -> None:
         log.info("paste finished: %s", outcome.message)
         if not outcome.pasted or not outcome.restored:
             self.messages.notify(outcome.message)
+        # After an angry exchange, a reset card; only now, so it never takes the paste's focus.
+        cues, self._cues_of_this_reply = self._cues_of_this_reply, []
+        if cues:
+            self.wellbeing.customer_message_read(cues)
 
     # --- shutdown ----------------------------------------------------------------
 
@@ -424,7 +456,10 @@ class TactfulApp(QObject):
         except Exception:  # shutting down: log and go on with the rest
             log.exception("closing the hotkey backend failed")
         self.paster.cancel()
+        self.wellbeing.close_all()
         self.popup.hide()
+        if self.checker is not None:
+            self.checker.hide()
         self.settings_window.hide()
         self.tray.close()
         for close in self.services.closers:

@@ -116,6 +116,7 @@ class Messages(QObject):
         self._dialogs: list[QMessageBox] = []
         self._toast: Toast | None = None
         self._reported: set[str] = set()
+        self._crash_boxes: dict[str, QMessageBox] = {}
 
     @property
     def open_dialogs(self) -> list[QMessageBox]:
@@ -213,13 +214,19 @@ class Messages(QObject):
         """Log an unexpected exception and show the crash dialog with the log path."""
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         log.error("unexpected error\n%s", details)
+        summary = f"{exc_type.__name__}: {exc}"
+        self.history.append(("crash", summary))
+        open_box = self._crash_boxes.get(summary)
+        if open_box is not None and open_box in self._dialogs:
+            return open_box  # the same error again (say, on every keystroke): one dialog
         text = "Tactful hit an unexpected error and may not work as it should."
         informative = (
             f"{exc_type.__name__}: {exc}\n\nThe details are in the log file:\n{self.log_path}\n\n"
             "Please include it when you report the problem."
         )
-        self.history.append(("crash", f"{exc_type.__name__}: {exc}"))
-        return self._open(QMessageBox.Icon.Critical, text, informative=informative, details=details)
+        box = self._open(QMessageBox.Icon.Critical, text, informative=informative, details=details)
+        self._crash_boxes[summary] = box
+        return box
 
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]

@@ -16,7 +16,8 @@ Ranking, rendering and validation are core's; this module only wires them up.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
@@ -69,10 +70,23 @@ class PasteService(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class CustomerMood:
+    """What a query (often a pasted customer message) says about the customer.
+
+    Attributes:
+        cues: Short labels, each with the words that show it: ``angry (“unacceptable”)``.
+        reminders: Tone reminders that fit, best first; shown before the template's own.
+    """
+
+    cues: tuple[str, ...] = ()
+    reminders: tuple[str, ...] = ()
+
+
 BoostSource = Callable[[], Mapping[str, float]]
 """Frecency and favourite boosts by full template id, read at each search."""
-CueSource = Callable[[str], Sequence[str]]
-"""Reminders for what the query says about the customer (angry, grieving...), best first."""
+MoodSource = Callable[[str], CustomerMood]
+"""Reads the customer's mood from the query (the app passes core's customer reader)."""
 
 
 class Popup(QWidget):
@@ -86,7 +100,8 @@ class Popup(QWidget):
         memory: Placeholder values typed earlier in this run.
         boosts: Frecency boosts for ranking and for the suggestions shown
             before anything is typed; none when ``None``.
-        cue_reminders: Reminders for the customer's mood read from the query.
+        read_mood: Reads the customer's mood from the query, once per search;
+            its cues show above the results and its reminders come first.
         parent: Qt parent (normally none: the popup is a top-level window).
 
     Signals:
@@ -104,7 +119,7 @@ class Popup(QWidget):
         windows: ActiveWindowBackend,
         memory: FillInMemory,
         boosts: BoostSource | None = None,
-        cue_reminders: CueSource | None = None,
+        read_mood: MoodSource | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -121,7 +136,8 @@ class Popup(QWidget):
         self._windows = windows
         self._memory = memory
         self._boosts = boosts
-        self._cue_reminders = cue_reminders
+        self._read_mood = read_mood
+        self._mood = CustomerMood()
         self._target: WindowRef | None = None
         self._was_active = False
         self._variant = 0
@@ -155,6 +171,13 @@ class Popup(QWidget):
         self.search_field.setMinimumHeight(44)
         self.search_field.textChanged.connect(self._on_text_changed)
         self.search_field.installEventFilter(self)
+
+        self.mood_label = QLabel()
+        self.mood_label.setObjectName("customerMood")
+        self.mood_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.mood_label.setWordWrap(True)
+        self.mood_label.setContentsMargins(14, 0, 14, 4)
+        self.mood_label.hide()
 
         self.model = ResultModel(self._library, self)
         self.list_view = QListView()
@@ -212,6 +235,7 @@ class Popup(QWidget):
         layout.setContentsMargins(1, 1, 1, 1)
         layout.setSpacing(0)
         layout.addLayout(top)
+        layout.addWidget(self.mood_label)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
         self.resize(POPUP_SIZE)
@@ -255,6 +279,7 @@ class Popup(QWidget):
         """Remember the agent's window, then show the popup centred and focused."""
         if not self.isVisible():
             self._target = self._windows.current()
+            log.info("popup shown over %s", self._target)
             self._close_fillin()
             self.search_field.selectAll()
             self._search(self.search_field.text())
@@ -294,7 +319,7 @@ class Popup(QWidget):
             if self.isActiveWindow():
                 self._was_active = True
             elif self._was_active and self.isVisible() and not self.fillin_open:
-                log.debug("popup lost the focus; hiding")
+                log.info("popup lost the focus to %s; hiding", QGuiApplication.focusWindow())
                 self.dismiss()
         super().changeEvent(event)
 
@@ -311,6 +336,9 @@ class Popup(QWidget):
         if text == self._last_query:
             return
         self._last_query = text
+        self._set_mood(
+            self._read_mood(text) if self._read_mood and text.strip() else CustomerMood()
+        )
         boosts = self._boosts() if self._boosts is not None else None
         channel = self._search_channel()
         if text.strip():
@@ -326,6 +354,17 @@ class Popup(QWidget):
             self._show_empty(f"No reply matches “{text.strip()[:60]}”. Try other words.")
         else:
             self._show_empty(EMPTY_HINT)
+
+    @property
+    def mood(self) -> CustomerMood:
+        """What the current query says about the customer."""
+        return self._mood
+
+    def _set_mood(self, mood: CustomerMood) -> None:
+        self._mood = mood
+        if mood.cues:
+            self.mood_label.setText("The customer sounds: " + " · ".join(mood.cues))
+        self.mood_label.setVisible(bool(mood.cues))
 
     def _suggestions(self, boosts: Mapping[str, float]) -> list[Hit]:
         """Most used and favourite replies, shown before anything is typed."""
@@ -374,9 +413,7 @@ class Popup(QWidget):
 
     def reminders_for(self, template: Template) -> list[str]:
         """Tone reminders: the customer's mood first, then the template's, then its situation's."""
-        texts: list[str] = []
-        if self._cue_reminders is not None and self.search_field.text().strip():
-            texts += self._cue_reminders(self.search_field.text())
+        texts: list[str] = list(self._mood.reminders)
         texts += template.tone
         texts += [r.text for r in self._library.reminders_for(template.situation)]
         return list(dict.fromkeys(t for t in texts if t))

@@ -1,4 +1,4 @@
-"""The settings window: hotkey, pasting, the agent's details, channel, login, theme.
+"""The settings window: hotkey, pasting, the agent's details, channel, login, theme, breaks.
 
 It edits a copy of :class:`~tactful.core.settings.Settings`; OK hands the new
 settings to the ``apply`` callback the app gives it (which re-registers the
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -203,6 +204,24 @@ class SettingsWindow(QDialog):
         app_form.addRow(self.start_at_login)
         app_form.addRow("Theme:", self.theme)
 
+        self.break_reminders = QCheckBox("Remind me to take a break after")
+        self.break_reminders.setObjectName("breakReminders")
+        self.break_minutes = QSpinBox()
+        self.break_minutes.setObjectName("breakMinutes")
+        self.break_minutes.setRange(1, 24 * 60)
+        self.break_minutes.setSuffix(" minutes")
+        self.break_reminders.toggled.connect(self.break_minutes.setEnabled)
+        self.reset_card = QCheckBox("Offer a short reset card after an angry message")
+        self.reset_card.setObjectName("resetCard")
+        break_row = QHBoxLayout()
+        break_row.addWidget(self.break_reminders)
+        break_row.addWidget(self.break_minutes)
+        break_row.addStretch(1)
+        wellbeing_box = QGroupBox("Wellbeing")
+        wellbeing_layout = QVBoxLayout(wellbeing_box)
+        wellbeing_layout.addLayout(break_row)
+        wellbeing_layout.addWidget(self.reset_card)
+
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -218,6 +237,7 @@ class SettingsWindow(QDialog):
         right = QVBoxLayout()
         right.addWidget(you_box)
         right.addWidget(app_box)
+        right.addWidget(wellbeing_box)
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
@@ -248,6 +268,10 @@ class SettingsWindow(QDialog):
         self._select(self.default_channel, settings.default_channel)
         self.start_at_login.setChecked(settings.start_at_login)
         self._select(self.theme, settings.theme)
+        self.break_reminders.setChecked(settings.break_reminders)
+        self.break_minutes.setValue(settings.break_after_minutes)
+        self.break_minutes.setEnabled(settings.break_reminders)
+        self.reset_card.setChecked(settings.reset_card)
         self.hotkey_error.hide()
 
     @staticmethod
@@ -283,6 +307,9 @@ class SettingsWindow(QDialog):
             default_channel=str(self.default_channel.currentData() or ""),
             start_at_login=self.start_at_login.isChecked(),
             theme=str(self.theme.currentData()),
+            break_reminders=self.break_reminders.isChecked(),
+            break_after_minutes=self.break_minutes.value(),
+            reset_card=self.reset_card.isChecked(),
         )
 
     def add_override_row(self, window_class: str = "", keys: str = "") -> None:

@@ -56,6 +56,8 @@ def running(qtbot: QtBot, paths: Paths) -> Iterator[TactfulApp]:
         box.close()
     if app.no_tray_notice is not None:
         app.no_tray_notice.close()
+    if app.checker is not None:
+        app.checker.close()
 
 
 def _child_env() -> dict[str, str]:
@@ -94,8 +96,26 @@ def test_commands_from_other_processes(qtbot: QtBot, running: TactfulApp) -> Non
     assert not running.popup.isVisible()
     running.handle_command("toggle", {})
     assert running.popup.isVisible()
-    running.handle_command("check", {})  # no checker in this assembly: it says so
-    assert running.messages.history[-1][0] == "notify"
+    running.handle_command("check", {})
+    assert running.checker is not None
+    assert running.checker.isVisible()
+    assert "Check a draft…" in running.tray.entries()
+
+
+def test_an_angry_message_shows_cues_and_after_the_paste_a_reset_card(
+    qtbot: QtBot, running: TactfulApp
+) -> None:
+    running.popup.summon()
+    running.popup.search_field.setText(
+        "This is UNACCEPTABLE. I am furious, third time I write about my refund!!!"
+    )
+    assert running.popup.mood.cues
+    assert any(c.startswith("angry") for c in running.popup.mood.cues)
+    assert running.popup.mood.reminders
+    with qtbot.waitSignal(running.paster.finished, timeout=3000):
+        running.popup.choose(copy_only=True)
+    assert running.wellbeing.card is not None
+    assert running.wellbeing.card.isVisible()
 
 
 def test_a_paste_that_only_copied_is_announced(qtbot: QtBot, running: TactfulApp) -> None:

@@ -76,3 +76,17 @@ def test_unexpected_exceptions_open_a_crash_dialog_with_the_log_path(
     assert "Traceback" in box.detailedText()
     assert messages.history[-1] == ("crash", "RuntimeError: the unexpected")
     _close_all(messages)
+
+
+def test_the_same_crash_again_does_not_open_a_second_dialog(qtbot: QtBot, tmp_path: Path) -> None:
+    messages = Messages(tmp_path / "tactful.log")
+    error = TypeError("boom")
+    first = messages.crash(TypeError, error, None)
+    second = messages.crash(TypeError, error, None)
+    assert first is second
+    assert len(messages.open_dialogs) == 1
+    assert [kind for kind, _ in messages.history] == ["crash", "crash"]
+    first.done(0)
+    third = messages.crash(TypeError, error, None)  # closed since: a new one may open
+    assert third is not first
+    _close_all(messages)

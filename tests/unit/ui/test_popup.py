@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from tactful.core.library import Library
 from tactful.core.settings import Settings
-from tactful.ui.popup import Popup
+from tactful.ui.popup import CustomerMood, Popup
 
 from .conftest import HELPDESK, Desk
 
@@ -300,10 +300,16 @@ def test_reminders_put_the_customer_first_then_template_then_situation(
         paster=desk.paster,
         windows=desk.windows,
         memory=desk.memory,
-        cue_reminders=lambda text: ["Let them vent."] if "furious" in text else [],
+        read_mood=lambda text: (
+            CustomerMood(("angry (“furious”)",), ("Let them vent.",))
+            if "furious" in text
+            else CustomerMood()
+        ),
     )
     qtbot.addWidget(popup)
     _open(qtbot, popup, "furious birthday")
+    assert popup.mood_label.isVisible()
+    assert "angry (“furious”)" in popup.mood_label.text()
     shown = popup.preview.reminders.text().splitlines()
     assert [line.lstrip("• ").strip() for line in shown] == [
         "Let them vent.",
@@ -311,6 +317,9 @@ def test_reminders_put_the_customer_first_then_template_then_situation(
         "Say what you will do, and when.",
         "Breathe before you reply.",
     ]
+    popup.search_field.setText("birthday")
+    assert not popup.mood_label.isVisible()
+    assert "Let them vent." not in popup.preview.reminders.text()
 
 
 def test_empty_query_shows_most_used_replies(qtbot: QtBot, library: Library, desk: Desk) -> None:

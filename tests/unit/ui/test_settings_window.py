@@ -19,6 +19,9 @@ CUSTOM = Settings(
     default_channel="chat",
     start_at_login=True,
     theme="dark",
+    break_reminders=True,
+    break_after_minutes=45,
+    reset_card=False,
 )
 
 
@@ -66,6 +69,9 @@ def test_edits_round_trip_through_settings_toml(qtbot: QtBot, tmp_path: Path) ->
     window.default_channel.setCurrentIndex(window.default_channel.findData("email"))
     window.start_at_login.setChecked(True)
     window.theme.setCurrentIndex(window.theme.findData("light"))
+    window.break_reminders.setChecked(True)
+    window.break_minutes.setValue(50)
+    window.reset_card.setChecked(False)
     window.save()
     loaded, _ = load_settings(path)
     assert loaded == Settings(
@@ -78,6 +84,9 @@ def test_edits_round_trip_through_settings_toml(qtbot: QtBot, tmp_path: Path) ->
         default_channel="email",
         start_at_login=True,
         theme="light",
+        break_reminders=True,
+        break_after_minutes=50,
+        reset_card=False,
     )
 
 
