@@ -29,6 +29,7 @@ test: unit lint typecheck
 bench: $(VENV)/.installed
 	$(PY) benchmarks/relevance.py
 	$(PY) benchmarks/search_speed.py
+	$(PY) benchmarks/tone_eval.py
 
 screenshots: $(VENV)/.installed
 	$(PY) scripts/screenshots.py
