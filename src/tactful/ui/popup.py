@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,6 +53,10 @@ RESULT_LIMIT = 20
 SUGGESTION_LIMIT = 8
 POPUP_SIZE = QSize(920, 540)
 SCREEN_MARGIN = 40
+FOCUS_LOSS_MS = 80
+"""The focus must stay away this long before the popup hides (window managers flicker)."""
+ACTIVATE_RETRY_MS = 150
+"""Not focused this long after showing: ask the window manager again, as the user."""
 EMPTY_HINT = (
     "Type what the customer needs (“parcel late”, “refund”, “angry”) or paste their message."
 )
@@ -143,6 +147,10 @@ class Popup(QWidget):
         self._variant = 0
         self._pending: tuple[Template, str, bool] | None = None
         self._last_query: str | None = None
+        self._focus_check = QTimer(self)
+        self._focus_check.setSingleShot(True)
+        self._focus_check.setInterval(FOCUS_LOSS_MS)
+        self._focus_check.timeout.connect(self._on_focus_check)
         self._build()
         self._show_empty(EMPTY_HINT)
 
@@ -288,6 +296,7 @@ class Popup(QWidget):
         self.show()
         self.raise_()
         self.activateWindow()
+        QTimer.singleShot(ACTIVATE_RETRY_MS, self, self._ensure_active)
         if not self.fillin_open:
             self.search_field.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
@@ -301,6 +310,7 @@ class Popup(QWidget):
     def dismiss(self) -> None:
         """Hide the popup (the form's typed values are kept until the next choice)."""
         self._was_active = False
+        self._focus_check.stop()
         self.hide()
 
     def _place(self) -> None:
@@ -313,15 +323,31 @@ class Popup(QWidget):
         self.resize(width, height)
         self.move(area.center().x() - width // 2, area.center().y() - height // 2)
 
+    def _ensure_active(self) -> None:
+        """Ask the window manager as a pager would, when it ignored the app's own request.
+
+        Window managers with focus-stealing prevention may refuse a background
+        app's activation; a request marked as coming from the user is honoured.
+        """
+        if self.isVisible() and not self.isActiveWindow():
+            log.info("popup not focused after showing; asking the window manager again")
+            self._windows.activate(WindowRef(int(self.winId()), "tactful", self.windowTitle()))
+
     def changeEvent(self, event: QEvent) -> None:
         """Hide on losing the focus (not while the fill-in form is open)."""
         if event.type() == QEvent.Type.ActivationChange:
             if self.isActiveWindow():
                 self._was_active = True
+                self._focus_check.stop()
             elif self._was_active and self.isVisible() and not self.fillin_open:
-                log.info("popup lost the focus to %s; hiding", QGuiApplication.focusWindow())
-                self.dismiss()
+                self._focus_check.start()
         super().changeEvent(event)
+
+    def _on_focus_check(self) -> None:
+        """Hide when the focus went elsewhere and stayed there (not a passing flicker)."""
+        if self.isVisible() and not self.isActiveWindow() and not self.fillin_open:
+            log.info("popup lost the focus to %s; hiding", QGuiApplication.focusWindow())
+            self.dismiss()
 
     # --- searching -----------------------------------------------------------
 
