@@ -106,16 +106,25 @@ def _wm_running(display: str) -> bool:
 
 
 @pytest.fixture
-def window_manager(x_display: str) -> Iterator[str]:
+def window_manager(x_display: str, tmp_path: Path) -> Iterator[str]:
     """openbox managing the Xvfb screen (EWMH active window, focus, stacking)."""
     openbox = need_tool("openbox")
-    proc = subprocess.Popen(
-        [openbox, "--sm-disable", "--config-file", "/dev/null"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log_file = tmp_path / "openbox.log"
+    with log_file.open("wb") as log:
+        proc = subprocess.Popen(
+            [openbox, "--sm-disable", "--config-file", "/dev/null"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def managing() -> bool:
+        if proc.poll() is not None:
+            output = log_file.read_text(errors="replace")[-2000:]
+            pytest.fail(f"openbox exited with {proc.returncode}: {output}")
+        return _wm_running(x_display)
+
     try:
-        wait_until(lambda: _wm_running(x_display), what="openbox to manage the screen")
+        wait_until(managing, what="openbox to manage the screen")
         yield x_display
     finally:
         _stop(proc)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +21,9 @@ from tactful.desktop.hotkey_x11 import X11Hotkey
 from tactful.desktop.keysenders import XTestKeySender
 
 pytestmark = pytest.mark.x11
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
 
 
 def need_tool(name: str) -> str:
@@ -40,6 +46,16 @@ def xdotool(*args: str) -> None:
     subprocess.run([need_tool("xdotool"), *args], check=True, timeout=10)
 
 
+def read_selection(selection: str) -> str:
+    result = subprocess.run(
+        [need_tool("xclip"), "-selection", selection, "-o"],
+        capture_output=True,
+        check=False,
+        timeout=10,
+    )
+    return result.stdout.decode()
+
+
 def set_clipboard(text: str) -> None:
     """Own CLIPBOARD with ``text`` through xclip (it keeps serving in the background)."""
     subprocess.run(
@@ -49,6 +65,9 @@ def set_clipboard(text: str) -> None:
         timeout=10,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+    )
+    wait_until(
+        lambda: read_selection("clipboard") == text, timeout=10, what="xclip to own CLIPBOARD"
     )
 
 
@@ -161,3 +180,33 @@ def test_active_window_is_read_and_activated(window_factory: Callable[..., Any])
         wait_until(lambda: first.state().get("focused"), timeout=10, what="focus in the first")
     finally:
         windows.close()
+
+
+def test_paste_sequence_end_to_end(window_factory: Callable[..., Any]) -> None:
+    """Clipboard borrowed, focus given back, Ctrl+V typed, clipboard restored."""
+    chat = window_factory(title="Chat", text="Dear customer, ")
+    window_factory(title="Somewhere else")  # has the focus, like the popup would
+    set_clipboard("the agent's own clipboard")
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb")
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), *filter(None, [env.get("PYTHONPATH")])])
+    flow = subprocess.Popen(
+        [sys.executable, str(HERE / "paste_flow.py"), str(chat.wid), "we are on it."],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert flow.stdout is not None
+        line = flow.stdout.readline()
+        if not line:
+            assert flow.stderr is not None
+            pytest.fail(f"paste flow ended without an outcome: {flow.stderr.read().decode()}")
+        outcome = json.loads(line)
+        assert outcome["pasted"], outcome
+        assert outcome["restored"], outcome
+        assert outcome["keys"] == "ctrl+v"
+        chat.wait_text("Dear customer, we are on it.")
+        assert read_selection("clipboard") == "the agent's own clipboard"
+    finally:
+        flow.communicate(b"\n", timeout=20)
