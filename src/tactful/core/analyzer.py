@@ -19,25 +19,25 @@ WORD = re.compile(
 )
 """A run of letters and digits (with combining marks), apostrophes inside words kept."""
 
-STOPWORDS: frozenset[str] = frozenset(
+STOP_WORDS: frozenset[str] = frozenset(
     """
-    a about above after again against all am an and any are as at be because been
+    a about above after against all am an and any are as at be because been
     before being below between both but by could did do does doing during each few
     for from further had has have having he her here hers herself him himself his
-    how i if in into is it its itself just me more most my myself nor of once only
+    how i if in into is it its itself just me more most my myself nor of only
     or other our ours ourselves own same she should so some such than that the their
     theirs them themselves then there these they this those through to too under
-    until very was we were what when where which while who whom why will with would
-    you your yours yourself yourselves im ive id ill youre youve youll hi hello hey
-    please pls plz thanks thank kindly can may might also just really s t d ll m re ve
-    get got
+    until very was we were what which while who whom why will with would
+    you your yours yourself yourselves im ive id ill youre youve youll u ur r
+    please pls plz kindly can may might also really s t d ll m re ve get got
     """.split()
 )
 """Words too common in support text to tell templates apart.
 
-Negations (``not``, ``cant``, ``didnt``) and particles that change a verb's
-meaning (``out``, ``back``, ``up``, ``down``, ``off``, ``on``) are kept:
-"locked out" and "money back" depend on them.
+Negations (``not``, ``cant``, ``didnt``), particles that change a verb's
+meaning (``out``, ``back``, ``up``, ``down``, ``off``, ``on``), ``where`` and
+``when`` ("where is my order", "when will it arrive") and greetings and
+thanks (the opening and compliment situations) are kept.
 """
 
 
@@ -92,7 +92,7 @@ _FORMS: dict[str, set[str]] = {}
 def term(token: str) -> str | None:
     """The index term of one raw token (folded, then stemmed), or None for a stop word."""
     folded = fold(token)
-    if not folded or folded in STOPWORDS:
+    if not folded or folded in STOP_WORDS:
         return None
     found = stem(folded)
     _FORMS.setdefault(found, set()).add(token.lower())

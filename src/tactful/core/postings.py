@@ -103,7 +103,17 @@ class _List:
     """The bound of the same term's next tier (0 for its last)."""
 
 
-def _lists(terms: Sequence[tuple[Posting, float]]) -> tuple[list[_List], list[float]]:
+QueryTerm = Sequence[tuple[Tier, float]]
+"""One term of a query: tiers with the factor each is multiplied by. A template
+is in at most one tier of a term."""
+
+
+def weighted(posting: Posting, factor: float) -> list[tuple[Tier, float]]:
+    """The tiers of ``posting``, each with ``factor``."""
+    return [(tier, factor) for tier in posting.tiers]
+
+
+def _lists(terms: Sequence[QueryTerm]) -> tuple[list[_List], list[float]]:
     """Every tier of the query's terms, largest bound first (ties in plan order).
 
     Returns:
@@ -113,14 +123,19 @@ def _lists(terms: Sequence[tuple[Posting, float]]) -> tuple[list[_List], list[fl
         heaviest first, so that is the sum over terms of their next tier's bound.
     """
     lists: list[tuple[float, int, int, _List]] = []
-    for number, (posting, factor) in enumerate(terms):
-        if factor <= 0.0:
-            continue
-        tiers = posting.tiers
-        for level, tier in enumerate(tiers):
-            after = factor * tiers[level + 1].top if level + 1 < len(tiers) else 0.0
-            entry = _List(factor * tier.top, factor, tier.ids, tier.weights, number, after)
-            lists.append((-entry.bound, number, level, entry))
+    for number, tiers in enumerate(terms):
+        ordered_tiers = sorted(
+            (
+                (factor * tier.top, level, tier, factor)
+                for level, (tier, factor) in enumerate(tiers)
+                if factor > 0.0 and len(tier.ids)
+            ),
+            key=lambda item: (-item[0], item[1]),
+        )
+        for place, (bound, level, tier, factor) in enumerate(ordered_tiers):
+            after = ordered_tiers[place + 1][0] if place + 1 < len(ordered_tiers) else 0.0
+            entry = _List(bound, factor, tier.ids, tier.weights, number, after)
+            lists.append((-bound, number, level, entry))
     lists.sort(key=lambda item: item[:3])
     ordered = [entry for *_, entry in lists]
     upcoming: dict[int, float] = {}
@@ -153,14 +168,14 @@ def _survivors(
 
 
 def top_k(
-    terms: Sequence[tuple[Posting, float]],
+    terms: Sequence[QueryTerm],
     k: int,
     multipliers: Mapping[int, float] | None = None,
 ) -> dict[int, float]:
     """Approximate scores of a superset of the top ``k`` of ``sum(factor * weight)``.
 
     Args:
-        terms: Each query term's posting and its factor (> 0).
+        terms: Each query term's tiers with their factors (see ``weighted``).
         k: How many results are wanted.
         multipliers: Template number to a factor >= 1 applied to its final
             score (frecency); the bounds take it into account.
@@ -229,17 +244,22 @@ def top_k(
     return candidates
 
 
-def exact_score(terms: Sequence[tuple[Posting, float]], number: int) -> float:
+def exact_score(terms: Sequence[QueryTerm], number: int) -> float:
     """The score of template ``number``, added up in the order of ``terms``."""
     total = 0.0
-    for posting, factor in terms:
-        weight = posting.weight_of(number)
-        if weight:
-            total += factor * weight
+    for tiers in terms:
+        for tier, factor in tiers:
+            ids = tier.ids
+            spot = bisect_left(ids, number)
+            if spot < len(ids) and ids[spot] == number:
+                weight = tier.weights[spot]
+                if weight and factor > 0.0:
+                    total += factor * weight
+                break
     return total
 
 
-def brute_force(terms: Sequence[tuple[Posting, float]], count: int) -> dict[int, float]:
+def brute_force(terms: Sequence[QueryTerm], count: int) -> dict[int, float]:
     """``exact_score`` of templates ``0..count-1`` that match at all (the reference ranking)."""
     scores = {number: exact_score(terms, number) for number in range(count)}
     return {number: score for number, score in scores.items() if score > 0.0}

@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
+from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +34,8 @@ from tactful.core import analyzer
 from tactful.core.highlight import Highlighter, Span
 from tactful.core.lexicon import CONCEPT_PREFIX, Lexicon, default_lexicon
 from tactful.core.model import Situation, Template
-from tactful.core.postings import SLACK, Posting, exact_score, top_k
+from tactful.core.postings import SLACK, Posting, QueryTerm, Tier, exact_score, top_k, weighted
+from tactful.core.profiles import PackCounts, Profiles, count_pack
 
 FIELDS: tuple[str, ...] = ("title", "keywords", "situation", "tags", "body")
 FIELD_WEIGHTS: tuple[float, ...] = (2.5, 2.5, 2.0, 1.5, 1.0)
@@ -45,6 +47,8 @@ FIELD_B: tuple[float, ...] = (0.5, 0.3, 0.3, 0.3, 0.75)
 K1 = 1.2
 """BM25 term-frequency saturation."""
 
+SITUATION_WEIGHT = 1.0
+"""How much a situation's profile score (see ``profiles.py``) adds to each of its templates."""
 SYNONYM_WEIGHT = 0.6
 """A concept term found through the lexicon counts this much of the words themselves."""
 PREFIX_LIMIT = 8
@@ -86,10 +90,12 @@ class QueryPlan:
 
     Attributes:
         terms: Index terms (words and concepts) with their factors, in a fixed order.
+        situations: Situation ids with the lift their templates get (from the profiles).
         matched: The terms to highlight in hits.
     """
 
     terms: tuple[tuple[str, float], ...]
+    situations: tuple[tuple[str, float], ...]
     matched: frozenset[str]
 
 
@@ -136,6 +142,19 @@ def _add(
         entries.setdefault(found, []).append((number, weight))
 
 
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """What an index is made of; everything else is derived from it."""
+
+    docs: list[Template | None]
+    postings: dict[str, Posting]
+    pack_docs: dict[str, tuple[int, ...]]
+    pack_terms: dict[str, frozenset[str]]
+    pack_counts: dict[str, PackCounts]
+    situations: dict[str, Situation]
+    forms: dict[str, tuple[str, ...]]
+
+
 class SearchIndex:
     """An inverted index over the templates of a library.
 
@@ -147,72 +166,52 @@ class SearchIndex:
     __slots__ = (
         "_by_full_id",
         "_cache",
-        "_docs",
-        "_forms",
         "_lexicon",
         "_live",
-        "_pack_docs",
-        "_pack_terms",
+        "_parts",
         "_postings",
-        "_situations",
+        "_profiles",
+        "_situation_tiers",
         "_vocab",
         "_vocab_by_len",
     )
 
-    def __init__(
-        self,
-        docs: list[Template | None],
-        postings: dict[str, Posting],
-        pack_docs: dict[str, tuple[int, ...]],
-        pack_terms: dict[str, frozenset[str]],
-        situations: Mapping[str, Situation],
-        lexicon: Lexicon,
-        forms: Mapping[str, tuple[str, ...]] | None = None,
-    ) -> None:
-        self._docs = docs
-        self._postings = postings
-        self._pack_docs = pack_docs
-        self._pack_terms = pack_terms
-        self._situations = dict(situations)
+    def __init__(self, parts: _Parts, lexicon: Lexicon) -> None:
+        self._parts = parts
+        self._postings = parts.postings
         self._lexicon = lexicon
+        docs = parts.docs
         self._live = sum(1 for doc in docs if doc is not None)
         self._by_full_id = {doc.full_id: n for n, doc in enumerate(docs) if doc is not None}
-        self._vocab = sorted(t for t in postings if not t.startswith(CONCEPT_PREFIX))
+        self._vocab = sorted(t for t in parts.postings if not t.startswith(CONCEPT_PREFIX))
         by_len: dict[int, list[str]] = {}
         for word in self._vocab:
             by_len.setdefault(len(word), []).append(word)
         self._vocab_by_len = by_len
-        spellings = dict(forms or {})
         for word in self._vocab:
             seen = analyzer.forms(word)
-            if seen and not seen.issubset(spellings.get(word, ())):
-                spellings[word] = tuple(sorted(seen.union(spellings.get(word, ()))))
-        self._forms = spellings
+            if seen and not seen.issubset(parts.forms.get(word, ())):
+                parts.forms[word] = tuple(sorted(seen.union(parts.forms.get(word, ()))))
+        members: dict[str, list[int]] = {}
+        for number, doc in enumerate(docs):
+            if doc is not None:
+                members.setdefault(doc.situation, []).append(number)
+        self._situation_tiers = {
+            sid: Tier(array("i", numbers), array("f", [1.0] * len(numbers)), 1.0)
+            for sid, numbers in members.items()
+        }
+        self._profiles = Profiles.build(parts.pack_counts.values(), parts.situations, lexicon)
         self._cache: dict[tuple[str, str], object] = {}
 
     def __getstate__(self) -> dict[str, object]:
-        return {
-            "docs": self._docs,
-            "postings": self._postings,
-            "pack_docs": self._pack_docs,
-            "pack_terms": self._pack_terms,
-            "situations": self._situations,
-            "lexicon": self._lexicon.groups,
-            "forms": self._forms,
-        }
+        return {"parts": self._parts, "lexicon": self._lexicon.groups}
 
     def __setstate__(self, state: dict[str, object]) -> None:
+        parts = state["parts"]
         groups = state["lexicon"]
+        assert isinstance(parts, _Parts)
         assert isinstance(groups, tuple)
-        self.__init__(  # type: ignore[misc]
-            state["docs"],
-            state["postings"],
-            state["pack_docs"],
-            state["pack_terms"],
-            state["situations"],
-            Lexicon.from_groups(groups),
-            state["forms"],
-        )
+        self.__init__(parts, Lexicon.from_groups(groups))  # type: ignore[misc]
 
     @classmethod
     def build(
@@ -242,14 +241,20 @@ class SearchIndex:
             pack_docs.setdefault(template.pack_id, []).append(number)
             pack_terms.setdefault(template.pack_id, set()).update(weights)
             _add(entries, number, weights)
-        return cls(
-            docs,
-            {found: Posting.from_entries(items) for found, items in entries.items()},
-            {pack: tuple(numbers) for pack, numbers in pack_docs.items()},
-            {pack: frozenset(found) for pack, found in pack_terms.items()},
-            situations,
-            lexicon,
+        pack_counts = {
+            pack: count_pack((docs[n] for n in numbers), lexicon)  # type: ignore[misc]
+            for pack, numbers in pack_docs.items()
+        }
+        parts = _Parts(
+            docs=docs,
+            postings={found: Posting.from_entries(items) for found, items in entries.items()},
+            pack_docs={pack: tuple(numbers) for pack, numbers in pack_docs.items()},
+            pack_terms={pack: frozenset(found) for pack, found in pack_terms.items()},
+            pack_counts=pack_counts,
+            situations=dict(situations),
+            forms={},
         )
+        return cls(parts, lexicon)
 
     def replace_pack(
         self,
@@ -264,27 +269,30 @@ class SearchIndex:
         the templates of other packs whose situation's definition changed);
         the result ranks exactly like a full rebuild.
         """
+        old = self._parts
         changed = {
             sid
-            for sid in set(self._situations) | set(situations)
-            if self._situations.get(sid) != situations.get(sid)
+            for sid in set(old.situations) | set(situations)
+            if old.situations.get(sid) != situations.get(sid)
         }
         redo = {pack_id}
-        for pack, members in self._pack_docs.items():
+        for pack, members in old.pack_docs.items():
             if changed and any(
-                (doc := self._docs[member]) is not None and doc.situation in changed
+                (doc := old.docs[member]) is not None and doc.situation in changed
                 for member in members
             ):
                 redo.add(pack)
-        docs = list(self._docs)
-        postings = dict(self._postings)
-        pack_docs = dict(self._pack_docs)
-        pack_terms = dict(self._pack_terms)
+        docs = list(old.docs)
+        postings = dict(old.postings)
+        pack_docs = dict(old.pack_docs)
+        pack_terms = dict(old.pack_terms)
+        pack_counts = dict(old.pack_counts)
         fresh: dict[str, list[Template]] = {}
         gone: set[int] = set()
         stale: set[str] = set()
         for pack in redo:
             members = pack_docs.pop(pack, ())
+            pack_counts.pop(pack, None)
             fresh[pack] = [doc for n in members if (doc := docs[n]) is not None]
             gone.update(members)
             stale.update(pack_terms.pop(pack, frozenset()))
@@ -302,6 +310,7 @@ class SearchIndex:
         for pack in sorted(fresh):
             numbers: list[int] = []
             touched: set[str] = set()
+            kept: list[Template] = []
             for template in fresh[pack]:
                 if template.full_id in live:
                     continue
@@ -309,6 +318,7 @@ class SearchIndex:
                 number = len(docs)
                 docs.append(template)
                 numbers.append(number)
+                kept.append(template)
                 weights = analyze_template(
                     template, situations.get(template.situation), self._lexicon
                 )
@@ -317,13 +327,22 @@ class SearchIndex:
             if numbers:
                 pack_docs[pack] = tuple(numbers)
                 pack_terms[pack] = frozenset(touched)
+                pack_counts[pack] = count_pack(kept, self._lexicon)
         for found, items in added.items():
-            old = postings.get(found)
+            previous = postings.get(found)
             postings[found] = Posting.from_entries(
-                [*old.entries(), *items] if old is not None else items
+                [*previous.entries(), *items] if previous is not None else items
             )
-        forms = {word: spelled for word, spelled in self._forms.items() if word in postings}
-        return SearchIndex(docs, postings, pack_docs, pack_terms, situations, self._lexicon, forms)
+        parts = _Parts(
+            docs=docs,
+            postings=postings,
+            pack_docs=pack_docs,
+            pack_terms=pack_terms,
+            pack_counts=pack_counts,
+            situations=dict(situations),
+            forms={word: spelled for word, spelled in old.forms.items() if word in postings},
+        )
+        return SearchIndex(parts, self._lexicon)
 
     def __len__(self) -> int:
         return self._live
@@ -331,7 +350,7 @@ class SearchIndex:
     @property
     def templates(self) -> list[Template]:
         """The indexed templates, in index order."""
-        return [doc for doc in self._docs if doc is not None]
+        return [doc for doc in self._parts.docs if doc is not None]
 
     @property
     def lexicon(self) -> Lexicon:
@@ -442,12 +461,30 @@ class SearchIndex:
                 key=lambda item: -item[0] * max(self.idf(t) * s for t, s in item[1].items())
             )
             weighted = weighted[:MAX_QUERY_GROUPS]
-        factors: dict[str, float] = {}
+        asked: dict[str, float] = {}
         for weight, expansions in weighted:
             for found, sim in sorted(expansions.items()):
-                factors[found] = factors.get(found, 0.0) + weight * sim * self.idf(found)
-        terms = tuple((found, factor) for found, factor in factors.items() if factor > 0.0)
-        return QueryPlan(terms, frozenset(found for found, _ in terms))
+                asked[found] = asked.get(found, 0.0) + weight * sim
+        terms = tuple(
+            (found, factor)
+            for found, weight in asked.items()
+            if (factor := weight * self.idf(found)) > 0.0
+        )
+        situations = tuple(
+            (sid, SITUATION_WEIGHT * value)
+            for sid, value in sorted(self._profiles.score(asked).items())
+            if sid in self._situation_tiers
+        )
+        return QueryPlan(terms, situations, frozenset(found for found, _ in terms))
+
+    def query_terms(self, plan: QueryPlan) -> list[QueryTerm]:
+        """The plan's terms as tiers with factors, the situation scores last."""
+        postings = self._postings
+        terms: list[QueryTerm] = [weighted(postings[found], factor) for found, factor in plan.terms]
+        if plan.situations:
+            tiers = self._situation_tiers
+            terms.append([(tiers[sid], factor) for sid, factor in plan.situations])
+        return terms
 
     # -- answering ----------------------------------------------------------
 
@@ -474,14 +511,13 @@ class SearchIndex:
         if not plan.terms:
             return []
         multipliers = self._multipliers(boosts)
-        postings = self._postings
-        terms = [(postings[t], f) for t, f in plan.terms]
+        terms = self.query_terms(plan)
         scores = top_k(terms, limit, multipliers)
         ranked = self.rank(scores, limit, multipliers, terms)
         highlighter = self._highlighter(plan.matched)
         hits: list[Hit] = []
         for number, score in ranked:
-            doc = self._docs[number]
+            doc = self._parts.docs[number]
             if doc is not None:
                 hits.append(Hit(doc, score, self._spans(number, doc, channel, highlighter)))
         return hits
@@ -491,7 +527,7 @@ class SearchIndex:
         cached = self._cached("highlight", key)
         if isinstance(cached, Highlighter):
             return cached
-        made = Highlighter.for_terms(matched, self._forms, self._lexicon)
+        made = Highlighter.for_terms(matched, self._parts.forms, self._lexicon)
         self._remember("highlight", key, made)
         return made
 
@@ -510,7 +546,7 @@ class SearchIndex:
         scores: Mapping[int, float],
         limit: int,
         multipliers: Mapping[int, float],
-        terms: Sequence[tuple[Posting, float]] | None = None,
+        terms: Sequence[QueryTerm] | None = None,
     ) -> list[tuple[int, float]]:
         """The best ``limit`` of ``scores`` after lifts; ties in full-id order.
 
@@ -526,7 +562,7 @@ class SearchIndex:
             exact = [(n, exact_score(terms, n) * multipliers.get(n, 1.0)) for n in near]
         else:
             exact = [(n, final[n]) for n in near]
-        docs = self._docs
+        docs = self._parts.docs
         exact.sort(key=lambda item: (-item[1], _full_id(docs[item[0]])))
         return exact[:limit]
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tactful.core.lexicon import Lexicon
 from tactful.core.model import Situation, Template
-from tactful.core.postings import Posting, brute_force, exact_score, top_k
+from tactful.core.postings import Posting, brute_force, exact_score, top_k, weighted
 from tactful.core.search import BOOST_LIMIT, Hit, SearchIndex, Span
 from tactful.core.situations import STANDARD_SITUATIONS
 
@@ -303,12 +303,9 @@ def test_replace_pack_equals_rebuild_property(
 
 def reference(index: SearchIndex, query: str, limit: int, boosts: dict[str, float]) -> list[Hit]:
     """Score every template by brute force with the same plan, then sort."""
-    plan = index.plan(query)
-    terms = [(index.posting(t), f) for t, f in plan.terms]
-    assert all(p is not None for p, _ in terms)
-    checked = [(p, f) for p, f in terms if p is not None]
+    terms = index.query_terms(index.plan(query))
     count = len(index.templates)
-    scores = brute_force(checked, count)
+    scores = brute_force(terms, count)
     lifts = {
         n: 1 + BOOST_LIMIT * min(boosts[t.full_id], 1.0)
         for n, t in enumerate(index.templates)
@@ -374,7 +371,7 @@ def test_top_k_keeps_every_template_of_the_true_top_k(
     lists: list[dict[int, float]], factors: list[float], k: int
 ) -> None:
     terms = [
-        (Posting.from_entries(sorted(entries.items())), factor)
+        weighted(Posting.from_entries(sorted(entries.items())), factor)
         for entries, factor in zip(lists, factors, strict=False)
     ]
     full = brute_force(terms, 401)

@@ -1,0 +1,113 @@
+"""Situation profiles: which words say "this is a refund request" across a whole library.
+
+A template's own words are few; the situation it serves is described by all
+of its siblings together. A situation's profile counts, for each term, how
+many of its templates use it in their title, keywords or tags, plus the
+situation's own name and keywords (as if every template had them). A query is
+scored against every profile (``score``): a term counts by the share of the
+situation's templates that use it and by how few situations use it at all.
+Search adds that score, scaled, to every template of the situation, so the
+right situation rises even when the best template's own words differ from
+the customer's.
+
+Counts are kept per pack, so replacing one pack updates them exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from tactful.core import analyzer
+from tactful.core.lexicon import Lexicon
+from tactful.core.model import Situation, Template
+
+PackCounts = dict[str, tuple[int, Counter[str]]]
+"""Situation id to (number of templates, templates per term) for one pack."""
+
+
+def _terms_with_concepts(texts: Iterable[str], lexicon: Lexicon) -> set[str]:
+    found: set[str] = set()
+    for text in texts:
+        words = analyzer.terms(text)
+        found.update(words)
+        found.update(match.concept for match in lexicon.find(words))
+    return found
+
+
+def template_terms(template: Template, lexicon: Lexicon) -> set[str]:
+    """The terms a template adds to its situation's profile (title, keywords, tags)."""
+    return _terms_with_concepts((template.title, *template.keywords, *template.tags), lexicon)
+
+
+def count_pack(templates: Iterable[Template], lexicon: Lexicon) -> PackCounts:
+    """The profile counts of one pack's templates."""
+    counts: PackCounts = {}
+    for template in templates:
+        number, terms = counts.get(template.situation, (0, Counter()))
+        terms.update(template_terms(template, lexicon))
+        counts[template.situation] = (number + 1, terms)
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class Profiles:
+    """Every situation's profile, ready to score a query.
+
+    Attributes:
+        postings: Term to ``(situation id, share)``: the share of the
+            situation's templates that use the term (1 for its own name and
+            keywords).
+        idf: Term to its rarity across situations.
+    """
+
+    postings: dict[str, tuple[tuple[str, float], ...]]
+    idf: dict[str, float]
+
+    @classmethod
+    def build(
+        cls,
+        per_pack: Iterable[PackCounts],
+        situations: Mapping[str, Situation],
+        lexicon: Lexicon,
+    ) -> Profiles:
+        """Merge the packs' counts and add each used situation's name and keywords."""
+        sizes: Counter[str] = Counter()
+        merged: dict[str, Counter[str]] = {}
+        for counts in per_pack:
+            for sid, (number, terms) in counts.items():
+                sizes[sid] += number
+                merged.setdefault(sid, Counter()).update(terms)
+        shares: dict[str, dict[str, float]] = {}
+        for sid in sorted(merged):
+            size = sizes[sid]
+            share = {found: count / size for found, count in merged[sid].items()}
+            situation = situations.get(sid)
+            if situation is not None:
+                own = _terms_with_concepts((situation.name, *situation.keywords), lexicon)
+                share.update(dict.fromkeys(own, 1.0))
+            shares[sid] = share
+        postings: dict[str, list[tuple[str, float]]] = {}
+        for sid, share in shares.items():
+            for found, value in share.items():
+                postings.setdefault(found, []).append((sid, value))
+        total = len(shares)
+        idf = {
+            found: math.log(1.0 + (total - len(entries) + 0.5) / (len(entries) + 0.5))
+            for found, entries in postings.items()
+        }
+        return cls({found: tuple(entries) for found, entries in postings.items()}, idf)
+
+    def score(self, weights: Mapping[str, float]) -> dict[str, float]:
+        """Each situation's score for query terms with the given weights (only those > 0)."""
+        scores: dict[str, float] = {}
+        for found, weight in weights.items():
+            entries = self.postings.get(found)
+            if not entries:
+                continue
+            rarity = weight * self.idf[found]
+            for sid, share in entries:
+                scores[sid] = scores.get(sid, 0.0) + rarity * share
+        return {sid: value for sid, value in scores.items() if value > 0.0}
