@@ -41,9 +41,10 @@ def template_json(template: Template) -> dict[str, Any]:
 
 def _library(paths: Paths) -> Any:
     from tactful.api import default_pack_files
+    from tactful.core.cache import LibraryCache
     from tactful.core.library import load_library
 
-    library = load_library(default_pack_files(paths))
+    library = load_library(default_pack_files(paths), cache=LibraryCache(paths.cache))
     for problem in library.problems:
         print(f"tactful: skipped: {problem}", file=sys.stderr)
     return library

@@ -17,6 +17,7 @@ from tactful.core.packs import PACK_SUFFIX, Loader, read_pack
 from tactful.core.situations import STANDARD_SITUATIONS
 
 if TYPE_CHECKING:
+    from tactful.core.cache import LibraryCache
     from tactful.core.lexicon import Lexicon
     from tactful.core.search import Hit, SearchIndex
 
@@ -145,7 +146,26 @@ def load_library(
     *,
     loader: Loader = read_pack,
     lexicon: Lexicon | None = None,
+    cache: LibraryCache | None = None,
 ) -> Library:
-    """Load exactly ``files`` into a `Library`."""
+    """Load exactly ``files`` into a `Library`.
+
+    With ``cache`` (and the default reader and lexicon) the parsed packs and the
+    built search index are read from it when no file changed, and stored in it
+    after a fresh load without problems (see `tactful.core.cache`).
+    """
+    key = None
+    if cache is not None and loader is read_pack and lexicon is None:
+        key = cache.key(files)
+        hit = cache.load(key) if key is not None else None
+        if hit is not None:
+            library = Library(packs=hit.packs)
+            library._index = hit.index
+            return library
     packs, problems = load_packs(files, loader)
-    return Library(packs=tuple(packs), problems=problems, lexicon=lexicon)
+    library = Library(packs=tuple(packs), problems=problems, lexicon=lexicon)
+    if cache is not None and key is not None and not problems and cache.key(files) == key:
+        from tactful.core.cache import CachedLibrary
+
+        cache.store(key, CachedLibrary(library.packs, library.index))
+    return library

@@ -16,6 +16,7 @@ Counts are kept per pack, so replacing one pack updates them exactly.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -56,14 +57,23 @@ def count_pack(templates: Iterable[Template], lexicon: Lexicon) -> PackCounts:
 class Profiles:
     """Every situation's profile, ready to score a query.
 
+    Stored flat so that it pickles fast: the entries of term ``t`` are
+    ``which[a:b]`` (indexes into ``situations``) and ``shares[a:b]`` for
+    ``(a, b) = spans[t]``.
+
     Attributes:
-        postings: Term to ``(situation id, share)``: the share of the
-            situation's templates that use the term (1 for its own name and
-            keywords).
+        situations: The situation ids.
+        spans: Term to the range of its entries.
+        which: Each entry's situation (index into ``situations``).
+        shares: Each entry's share of the situation's templates that use the
+            term (1 for the situation's own name and keywords).
         idf: Term to its rarity across situations.
     """
 
-    postings: dict[str, tuple[tuple[str, float], ...]]
+    situations: tuple[str, ...]
+    spans: dict[str, tuple[int, int]]
+    which: array[int]
+    shares: array[float]
     idf: dict[str, float]
 
     @classmethod
@@ -80,34 +90,40 @@ class Profiles:
             for sid, (number, terms) in counts.items():
                 sizes[sid] += number
                 merged.setdefault(sid, Counter()).update(terms)
-        shares: dict[str, dict[str, float]] = {}
-        for sid in sorted(merged):
+        order = tuple(sorted(merged))
+        entries: dict[str, list[tuple[int, float]]] = {}
+        for place, sid in enumerate(order):
             size = sizes[sid]
             share = {found: count / size for found, count in merged[sid].items()}
             situation = situations.get(sid)
             if situation is not None:
                 own = _terms_with_concepts((situation.name, *situation.keywords), lexicon)
                 share.update(dict.fromkeys(own, 1.0))
-            shares[sid] = share
-        postings: dict[str, list[tuple[str, float]]] = {}
-        for sid, share in shares.items():
             for found, value in share.items():
-                postings.setdefault(found, []).append((sid, value))
-        total = len(shares)
-        idf = {
-            found: math.log(1.0 + (total - len(entries) + 0.5) / (len(entries) + 0.5))
-            for found, entries in postings.items()
-        }
-        return cls({found: tuple(entries) for found, entries in postings.items()}, idf)
+                entries.setdefault(found, []).append((place, value))
+        spans: dict[str, tuple[int, int]] = {}
+        which: array[int] = array("H")
+        shares: array[float] = array("d")
+        total = len(order)
+        idf: dict[str, float] = {}
+        for found in sorted(entries):
+            items = entries[found]
+            spans[found] = (len(which), len(which) + len(items))
+            which.extend(place for place, _ in items)
+            shares.extend(value for _, value in items)
+            idf[found] = math.log(1.0 + (total - len(items) + 0.5) / (len(items) + 0.5))
+        return cls(order, spans, which, shares, idf)
 
     def score(self, weights: Mapping[str, float]) -> dict[str, float]:
         """Each situation's score for query terms with the given weights (only those > 0)."""
-        scores: dict[str, float] = {}
+        totals = [0.0] * len(self.situations)
+        which = self.which
+        shares = self.shares
         for found, weight in weights.items():
-            entries = self.postings.get(found)
-            if not entries:
+            span = self.spans.get(found)
+            if span is None:
                 continue
             rarity = weight * self.idf[found]
-            for sid, share in entries:
-                scores[sid] = scores.get(sid, 0.0) + rarity * share
-        return {sid: value for sid, value in scores.items() if value > 0.0}
+            for entry in range(*span):
+                totals[which[entry]] += rarity * shares[entry]
+        return {sid: total for sid, total in zip(self.situations, totals, strict=True) if total > 0}

@@ -24,8 +24,8 @@ import heapq
 import math
 from array import array
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -34,6 +34,7 @@ from tactful.core import analyzer
 from tactful.core.highlight import Highlighter, Span
 from tactful.core.lexicon import CONCEPT_PREFIX, Lexicon, default_lexicon
 from tactful.core.model import Situation, Template
+from tactful.core.posting_store import PostingStore
 from tactful.core.postings import SLACK, Posting, QueryTerm, Tier, exact_score, top_k, weighted
 from tactful.core.profiles import PackCounts, Profiles, count_pack
 
@@ -144,15 +145,45 @@ def _add(
 
 @dataclass(frozen=True, slots=True)
 class _Parts:
-    """What an index is made of; everything else is derived from it."""
+    """What an index is made of; everything else is derived from it when loaded.
+
+    ``pack_counts`` feeds the situation profiles; it is only needed to replace a
+    pack, so it is not pickled and is counted again when first needed.
+    """
 
     docs: list[Template | None]
-    postings: dict[str, Posting]
+    postings: PostingStore
     pack_docs: dict[str, tuple[int, ...]]
     pack_terms: dict[str, frozenset[str]]
-    pack_counts: dict[str, PackCounts]
+    pack_counts: dict[str, PackCounts] | None
     situations: dict[str, Situation]
     forms: dict[str, tuple[str, ...]]
+    profiles: Profiles
+    lexicon: Lexicon
+    members: dict[str, array[int]]
+    """Situation id to its templates' numbers, ascending."""
+
+
+def _members(docs: Sequence[Template | None]) -> dict[str, array[int]]:
+    found: dict[str, array[int]] = {}
+    for number, doc in enumerate(docs):
+        if doc is not None:
+            found.setdefault(doc.situation, array("i")).append(number)
+    return found
+
+
+def _spellings(
+    words: Iterable[str], known: Mapping[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """Each word's spellings: those already known plus those analyzed in this process."""
+    out: dict[str, tuple[str, ...]] = {}
+    for word in words:
+        if word.startswith(CONCEPT_PREFIX):
+            continue
+        seen = analyzer.forms(word)
+        old = known.get(word, ())
+        out[word] = tuple(sorted(seen.union(old))) if not seen.issubset(old) else old
+    return out
 
 
 class SearchIndex:
@@ -176,42 +207,32 @@ class SearchIndex:
         "_vocab_by_len",
     )
 
-    def __init__(self, parts: _Parts, lexicon: Lexicon) -> None:
+    def __init__(self, parts: _Parts) -> None:
         self._parts = parts
         self._postings = parts.postings
-        self._lexicon = lexicon
+        self._lexicon = parts.lexicon
+        self._profiles = parts.profiles
         docs = parts.docs
         self._live = sum(1 for doc in docs if doc is not None)
-        self._by_full_id = {doc.full_id: n for n, doc in enumerate(docs) if doc is not None}
+        self._by_full_id: dict[str, int] | None = None
         self._vocab = sorted(t for t in parts.postings if not t.startswith(CONCEPT_PREFIX))
         by_len: dict[int, list[str]] = {}
         for word in self._vocab:
             by_len.setdefault(len(word), []).append(word)
         self._vocab_by_len = by_len
-        for word in self._vocab:
-            seen = analyzer.forms(word)
-            if seen and not seen.issubset(parts.forms.get(word, ())):
-                parts.forms[word] = tuple(sorted(seen.union(parts.forms.get(word, ()))))
-        members: dict[str, list[int]] = {}
-        for number, doc in enumerate(docs):
-            if doc is not None:
-                members.setdefault(doc.situation, []).append(number)
         self._situation_tiers = {
-            sid: Tier(array("i", numbers), array("f", [1.0] * len(numbers)), 1.0)
-            for sid, numbers in members.items()
+            sid: Tier(numbers, array("f", [1.0]) * len(numbers), 1.0)
+            for sid, numbers in parts.members.items()
         }
-        self._profiles = Profiles.build(parts.pack_counts.values(), parts.situations, lexicon)
         self._cache: dict[tuple[str, str], object] = {}
 
     def __getstate__(self) -> dict[str, object]:
-        return {"parts": self._parts, "lexicon": self._lexicon.groups}
+        return {"parts": replace(self._parts, pack_counts=None)}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         parts = state["parts"]
-        groups = state["lexicon"]
         assert isinstance(parts, _Parts)
-        assert isinstance(groups, tuple)
-        self.__init__(parts, Lexicon.from_groups(groups))  # type: ignore[misc]
+        self.__init__(parts)  # type: ignore[misc]
 
     @classmethod
     def build(
@@ -242,19 +263,24 @@ class SearchIndex:
             pack_terms.setdefault(template.pack_id, set()).update(weights)
             _add(entries, number, weights)
         pack_counts = {
-            pack: count_pack((docs[n] for n in numbers), lexicon)  # type: ignore[misc]
+            pack: count_pack([doc for n in numbers if (doc := docs[n]) is not None], lexicon)
             for pack, numbers in pack_docs.items()
         }
         parts = _Parts(
             docs=docs,
-            postings={found: Posting.from_entries(items) for found, items in entries.items()},
+            postings=PostingStore(
+                {found: Posting.from_entries(items) for found, items in entries.items()}
+            ),
             pack_docs={pack: tuple(numbers) for pack, numbers in pack_docs.items()},
             pack_terms={pack: frozenset(found) for pack, found in pack_terms.items()},
             pack_counts=pack_counts,
             situations=dict(situations),
-            forms={},
+            forms=_spellings(entries, {}),
+            profiles=Profiles.build(pack_counts.values(), situations, lexicon),
+            lexicon=lexicon,
+            members=_members(docs),
         )
-        return cls(parts, lexicon)
+        return cls(parts)
 
     def replace_pack(
         self,
@@ -283,10 +309,16 @@ class SearchIndex:
             ):
                 redo.add(pack)
         docs = list(old.docs)
-        postings = dict(old.postings)
+        postings = old.postings.to_dict()
         pack_docs = dict(old.pack_docs)
         pack_terms = dict(old.pack_terms)
-        pack_counts = dict(old.pack_counts)
+        if old.pack_counts is None:
+            pack_counts = {
+                pack: count_pack([d for n in numbers if (d := docs[n]) is not None], self._lexicon)
+                for pack, numbers in pack_docs.items()
+            }
+        else:
+            pack_counts = dict(old.pack_counts)
         fresh: dict[str, list[Template]] = {}
         gone: set[int] = set()
         stale: set[str] = set()
@@ -335,14 +367,17 @@ class SearchIndex:
             )
         parts = _Parts(
             docs=docs,
-            postings=postings,
+            postings=PostingStore(postings),
             pack_docs=pack_docs,
             pack_terms=pack_terms,
             pack_counts=pack_counts,
             situations=dict(situations),
-            forms={word: spelled for word, spelled in old.forms.items() if word in postings},
+            forms=_spellings(postings, old.forms),
+            profiles=Profiles.build(pack_counts.values(), situations, self._lexicon),
+            lexicon=self._lexicon,
+            members=_members(docs),
         )
-        return SearchIndex(parts, self._lexicon)
+        return SearchIndex(parts)
 
     def __len__(self) -> int:
         return self._live
@@ -363,10 +398,9 @@ class SearchIndex:
 
     def idf(self, found: str) -> float:
         """The rarity weight of an index term (0 when no template has it)."""
-        entry = self._postings.get(found)
-        if entry is None:
+        df = self._postings.df(found)
+        if not df:
             return 0.0
-        df = entry.df
         return math.log(1.0 + (self._live - df + 0.5) / (df + 0.5))
 
     # -- planning a query --------------------------------------------------
@@ -389,7 +423,7 @@ class SearchIndex:
         found = vocab[start:end]
         if len(found) > PREFIX_LIMIT:
             postings = self._postings
-            found = heapq.nsmallest(PREFIX_LIMIT, found, key=lambda t: (-postings[t].df, t))
+            found = heapq.nsmallest(PREFIX_LIMIT, found, key=lambda t: (-postings.df(t), t))
         self._remember("prefix", prefix, found)
         return found
 
@@ -536,6 +570,10 @@ class SearchIndex:
             return {}
         out: dict[int, float] = {}
         for full_id, lift in boosts.items():
+            if self._by_full_id is None:
+                self._by_full_id = {
+                    doc.full_id: n for n, doc in enumerate(self._parts.docs) if doc is not None
+                }
             number = self._by_full_id.get(full_id)
             if number is not None and isinstance(lift, int | float) and lift > 0.0:
                 out[number] = 1.0 + BOOST_LIMIT * min(float(lift), 1.0)
