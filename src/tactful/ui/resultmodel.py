@@ -10,6 +10,8 @@ the roles below; nothing is computed while painting.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -37,6 +39,7 @@ FAR_MATCH = 80
 SALUTATION_MAX = 40
 """A first line at most this long, ending in a comma, is a salutation the preview skips."""
 ELLIPSIS = "…"
+_WORD_RUN = re.compile(r"\S+")
 
 Range = tuple[int, int]
 
@@ -92,25 +95,26 @@ def one_line_preview(body: str, spans: Sequence[Range] = (), limit: int = PREVIE
     if ordered and ordered[0][0] < start:
         start = 0  # a match in the salutation: keep it
     bound = min(len(body), (ordered[0][0] if ordered else start) + 2 * limit + FAR_MATCH)
-    out: list[str] = []
-    pos: dict[int, int] = {}
-    pending_space = False
-    for i in range(start, bound):
-        ch = body[i]
-        if ch.isspace():
-            pending_space = bool(out)
-            pos[i] = len(out)
-            continue
-        if pending_space:
-            out.append(" ")
-            pending_space = False
-        pos[i] = len(out)
-        out.append(ch)
-    pos[bound] = len(out)
-    text = "".join(out)
+    # Runs of non-space characters, joined by single spaces; (body offset, preview offset).
+    words: list[str] = []
+    run_body: list[int] = []
+    run_out: list[int] = []
+    length = 0
+    for match in _WORD_RUN.finditer(body, start, bound):
+        if words:
+            length += 1
+        run_body.append(match.start())
+        run_out.append(length)
+        words.append(match.group())
+        length += len(words[-1])
+    text = " ".join(words)
 
     def mapped(offset: int) -> int:
-        return pos.get(offset, len(text))
+        """Where body ``offset`` lands: inside a run, or just after the run before it."""
+        i = bisect.bisect_right(run_body, offset) - 1
+        if i < 0:
+            return 0
+        return run_out[i] + min(offset - run_body[i], len(words[i]))
 
     ranges = [(mapped(s), mapped(e)) for s, e in ordered if s >= start and s < bound]
     cut = 0
@@ -120,13 +124,14 @@ def one_line_preview(body: str, spans: Sequence[Range] = (), limit: int = PREVIE
     prefix = ELLIPSIS if cut else ""
     shift = len(prefix) - cut
     text = prefix + text[cut:]
-    clipped: list[Range] = []
-    for s, e in ranges:
-        s2, e2 = s + shift, min(e + shift, limit)
-        if s2 >= len(prefix) and s2 < e2:
-            clipped.append((s2, e2))
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + ELLIPSIS
+    visible = len(text) - 1 if text.endswith(ELLIPSIS) else len(text)
+    clipped: list[Range] = []
+    for s, e in ranges:
+        s2, e2 = s + shift, min(e + shift, visible)
+        if s2 >= len(prefix) and s2 < e2:
+            clipped.append((s2, e2))
     return Preview(text, tuple(clipped))
 
 

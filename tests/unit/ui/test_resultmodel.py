@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 
@@ -112,3 +114,27 @@ def test_match_in_the_salutation_keeps_it() -> None:
     preview = one_line_preview(body, [(3, 8)])
     assert preview.text.startswith("Hi Maria,")
     assert preview.spans == ((3, 8),)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.text(alphabet="abcdefgh,.", min_size=1, max_size=9), min_size=1, max_size=80),
+    gaps=st.lists(st.sampled_from([" ", "  ", "\n", "\n\n", " \t "]), min_size=80, max_size=80),
+    picks=st.lists(st.integers(min_value=0, max_value=79), max_size=4),
+)
+def test_mapped_spans_cover_the_same_words(
+    words: list[str], gaps: list[str], picks: list[int]
+) -> None:
+    body = ""
+    offsets: list[tuple[int, int]] = []
+    for word, gap in zip(words, gaps, strict=False):
+        offsets.append((len(body), len(body) + len(word)))
+        body += word + gap
+    spans = [offsets[p] for p in picks if p < len(offsets)]
+    preview = one_line_preview(body, spans, limit=120)
+    assert len(preview.text) <= 120
+    assert "\n" not in preview.text
+    expected = {body[s:e] for s, e in spans}
+    for s, e in preview.spans:
+        shown = preview.text[s:e]
+        assert any(word.startswith(shown) for word in expected), (shown, expected)
