@@ -87,6 +87,13 @@ class FillInForm(QWidget):
         layout.addWidget(self._heading)
         layout.addLayout(self._form)
         layout.addWidget(self._error)
+        note = QLabel(
+            "What you type here is offered again for the same names until Tactful restarts."
+        )
+        note.setObjectName("fillinNote")
+        note.setWordWrap(True)
+        note.setEnabled(False)
+        layout.addWidget(note)
         layout.addStretch(1)
         self._edits: dict[str, QLineEdit] = {}
 

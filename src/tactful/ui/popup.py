@@ -64,6 +64,10 @@ KEY_HINT = "↑↓ choose · Enter pastes · Ctrl+Enter copies · Ctrl+1…9 pic
 FILLIN_HINT = "Enter pastes · Ctrl+Enter copies · Tab next field · Esc back to the results"
 
 PAGE_RESULTS, PAGE_EMPTY, PAGE_FILLIN = 0, 1, 2
+MOOD_STYLE = (
+    "QLabel#customerMood { background: rgba(232, 160, 32, 0.18); border-radius: 5px; "
+    "padding: 4px 10px; }"
+)
 
 
 class PasteService(Protocol):
@@ -184,8 +188,11 @@ class Popup(QWidget):
         self.mood_label.setObjectName("customerMood")
         self.mood_label.setTextFormat(Qt.TextFormat.PlainText)
         self.mood_label.setWordWrap(True)
-        self.mood_label.setContentsMargins(14, 0, 14, 4)
+        self.mood_label.setStyleSheet(MOOD_STYLE)
         self.mood_label.hide()
+        mood_row = QHBoxLayout()
+        mood_row.setContentsMargins(12, 0, 12, 6)
+        mood_row.addWidget(self.mood_label)
 
         self.model = ResultModel(self._library, self)
         self.list_view = QListView()
@@ -243,7 +250,7 @@ class Popup(QWidget):
         layout.setContentsMargins(1, 1, 1, 1)
         layout.setSpacing(0)
         layout.addLayout(top)
-        layout.addWidget(self.mood_label)
+        layout.addLayout(mood_row)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
         self.resize(POPUP_SIZE)

@@ -23,6 +23,8 @@ from tactful.ui.theme import mark_colors
 
 DEFAULT_VARIANT = "default"
 MAX_REMINDERS = 5
+TONE_BOX_STYLE = "QFrame#toneBox { background: rgba(22, 122, 116, 0.13); border-radius: 6px; }"
+"""A teal tint (the icon's colour) that reads on light and dark backgrounds alike."""
 
 
 class PreviewPane(QWidget):
@@ -53,7 +55,7 @@ class PreviewPane(QWidget):
         self.body.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.body.setFrameShape(QFrame.Shape.NoFrame)
         self.body.viewport().setAutoFillBackground(False)
-        self.reminders_heading = QLabel("Tone")
+        self.reminders_heading = QLabel("Tone reminders")
         self.reminders_heading.setObjectName("previewToneHeading")
         heading_font = self.reminders_heading.font()
         heading_font.setBold(True)
@@ -69,8 +71,15 @@ class PreviewPane(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.variants)
         layout.addWidget(self.body, 1)
-        layout.addWidget(self.reminders_heading)
-        layout.addWidget(self.reminders)
+        self.tone_box = QFrame()
+        self.tone_box.setObjectName("toneBox")
+        self.tone_box.setStyleSheet(TONE_BOX_STYLE)
+        tone_layout = QVBoxLayout(self.tone_box)
+        tone_layout.setContentsMargins(12, 8, 12, 10)
+        tone_layout.setSpacing(4)
+        tone_layout.addWidget(self.reminders_heading)
+        tone_layout.addWidget(self.reminders)
+        layout.addWidget(self.tone_box)
         self._channels: list[str] = []
         self.clear()
 
@@ -86,8 +95,7 @@ class PreviewPane(QWidget):
         self._set_variants([], 0)
         self.body.clear()
         self.body.hide()
-        self.reminders_heading.hide()
-        self.reminders.hide()
+        self.tone_box.hide()
 
     def _set_variants(self, channels: Sequence[str], current: int) -> None:
         self._channels = list(channels)
@@ -127,8 +135,7 @@ class PreviewPane(QWidget):
         self.body.show()
         shown = list(reminders)[:MAX_REMINDERS]
         self.reminders.setText("\n".join(f"•  {text}" for text in shown))
-        self.reminders_heading.setVisible(bool(shown))
-        self.reminders.setVisible(bool(shown))
+        self.tone_box.setVisible(bool(shown))
 
     def _fill_body(self, body: str, values: Mapping[str, str]) -> None:
         self.body.clear()

@@ -335,8 +335,10 @@ class SettingsWindow(QDialog):
     ) -> None:
         """Say which hotkey backend is active, why the others are not, and any error."""
         lines = [f"Active backend: {active}"]
-        lines += [f"{name}: {reason}" for name, reason in passed_over]
-        lines.append("Any desktop: bind the command “tactful toggle” to a shortcut.")
+        if passed_over:
+            lines.append("Not used:")
+            lines += [f"  •  {name}: {reason}" for name, reason in passed_over]
+        lines.append("On any desktop you can also bind “tactful toggle” to a shortcut.")
         self.hotkey_backend.setText("\n".join(lines))
         self.show_hotkey_error(error)
 

@@ -122,6 +122,7 @@ def test_backend_status_names_the_active_one_and_why_not_the_others(qtbot: QtBot
     assert "Active backend: x11" in text
     assert "portal: X11 session" in text
     assert "keyboard: needs root" in text
+    assert text.index("portal") < text.index("keyboard")
     assert "tactful toggle" in text
 
 
