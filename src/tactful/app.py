@@ -47,7 +47,14 @@ from tactful.desktop.autostart import AutostartBackend, AutostartError, autostar
 from tactful.desktop.clipboard import ClipboardBackend, QtClipboard
 from tactful.desktop.hotkey import HotkeyError, HotkeySelection, NullHotkey, select_hotkey_backend
 from tactful.desktop.notify import Notifier
-from tactful.desktop.paste import PasteOutcome, Paster, PasteSelection, select_paste_backend
+from tactful.desktop.paste import (
+    PasteError,
+    PasteOutcome,
+    Paster,
+    PasteSelection,
+    select_paste_backend,
+    validate_paste_keys,
+)
 from tactful.desktop.single_instance import SingleInstance, send_command
 from tactful.paths import Paths
 from tactful.ui.checker import CheckerWindow
@@ -409,6 +416,11 @@ class TactfulApp(QObject):
                 if new.hotkey != old.hotkey:
                     self._register_hotkey(old.hotkey, report=False)
                 return problem
+        for window_class, keys in new.paste_overrides.items():
+            try:
+                validate_paste_keys(keys, where=f"paste keys for {window_class!r}")
+            except PasteError as exc:
+                return ApplyProblem(f"{exc} (try ctrl+v, ctrl+shift+v or shift+insert)")
         if new.start_at_login != old.start_at_login:
             try:
                 self.services.autostart.set_enabled(new.start_at_login)

@@ -141,6 +141,19 @@ def test_settings_apply_saves_and_updates_the_parts(running: TactfulApp, paths: 
     assert running.paster.overrides == {"xterm": "shift+insert"}
 
 
+def test_unknown_paste_keys_are_refused_naming_the_window_class(
+    running: TactfulApp, paths: Paths
+) -> None:
+    problem = running.apply_settings(
+        running.settings.updated(paste_overrides={"xterm": "ctrl+banana"})
+    )
+    assert problem is not None
+    assert "xterm" in problem.message
+    assert "banana" in problem.message
+    assert not paths.settings_file.exists()
+    assert running.paster.overrides == {}
+
+
 def test_a_taken_hotkey_is_refused_and_the_old_one_kept(qtbot: QtBot, paths: Paths) -> None:
     app = TactfulApp(
         paths,

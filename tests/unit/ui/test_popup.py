@@ -45,6 +45,16 @@ def test_summon_remembers_the_agents_window_and_focuses_the_field(
     assert popup.windowType() == Qt.WindowType.Tool  # not Qt.Popup: it must keep the focus
 
 
+def test_popup_is_centred_on_the_screen(qtbot: QtBot, make_popup: MakePopup) -> None:
+    popup = make_popup()
+    popup.summon()
+    qtbot.waitExposed(popup)
+    screen = popup.screen().availableGeometry()
+    assert screen.contains(popup.geometry())
+    assert abs(popup.geometry().center().x() - screen.center().x()) <= 1
+    assert abs(popup.geometry().center().y() - screen.center().y()) <= 1
+
+
 def test_every_keystroke_updates_the_results(qtbot: QtBot, make_popup: MakePopup) -> None:
     popup = make_popup()
     _open(qtbot, popup, "refund")
