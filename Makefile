@@ -30,6 +30,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/relevance.py
 	$(PY) benchmarks/search_speed.py
 	$(PY) benchmarks/tone_eval.py
+	$(PY) benchmarks/ui_latency.py
 
 screenshots: $(VENV)/.installed
 	$(PY) scripts/screenshots.py
