@@ -53,19 +53,28 @@ class Posting:
     @classmethod
     def from_entries(cls, entries: Iterable[tuple[int, float]]) -> Posting:
         """Build from ``(template number, weight)`` pairs with distinct numbers."""
-        ranked = sorted(entries, key=lambda entry: (-entry[1], entry[0]))
+        ordered = sorted(entries)
+        return cls.from_arrays(
+            array("i", (number for number, _ in ordered)),
+            array("f", (weight for _, weight in ordered)),
+        )
+
+    @classmethod
+    def from_arrays(cls, ids: array[int], weights: array[float]) -> Posting:
+        """Build from template numbers in ascending order and their weights."""
+        # Heaviest first; sorted() is stable, so equal weights stay in number order.
+        ranked = sorted(range(len(ids)), key=weights.__getitem__, reverse=True)
         tiers: list[Tier] = []
         start = 0
         for end in (*TIER_ENDS, len(ranked)):
-            chunk = sorted(ranked[start:end])
-            if chunk:
-                ids = array("i", (number for number, _ in chunk))
-                weights = array("f", (weight for _, weight in chunk))
-                tiers.append(Tier(ids, weights, max(weights)))
-            start = max(start, end)
             if start >= len(ranked):
                 break
-        return cls(tuple(tiers), len(ranked))
+            chunk = sorted(ranked[start:end])
+            tier_ids = array("i", [ids[n] for n in chunk])
+            tier_weights = array("f", [weights[n] for n in chunk])
+            tiers.append(Tier(tier_ids, tier_weights, max(tier_weights)))
+            start = end
+        return cls(tuple(tiers), len(ids))
 
     def entries(self) -> list[tuple[int, float]]:
         """Every ``(template number, weight)``, in ascending number order."""

@@ -26,6 +26,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeAlias
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -136,11 +137,25 @@ def analyze_template(
     return {found: value * (K1 + 1.0) / (value + K1) for found, value in tfw.items()}
 
 
-def _add(
-    entries: dict[str, list[tuple[int, float]]], number: int, weights: Mapping[str, float]
-) -> None:
+Columns: TypeAlias = "dict[str, tuple[array[int], array[float]]]"
+"""Term to the template numbers (ascending) and weights collected for it."""
+
+
+def _postings_from(columns: Columns) -> dict[str, Posting]:
+    """Turn columns into postings, emptying ``columns`` as it goes (to keep the peak low)."""
+    postings: dict[str, Posting] = {}
+    for found in sorted(columns):
+        postings[found] = Posting.from_arrays(*columns.pop(found))
+    return postings
+
+
+def _add(columns: Columns, number: int, weights: Mapping[str, float]) -> None:
     for found, weight in weights.items():
-        entries.setdefault(found, []).append((number, weight))
+        column = columns.get(found)
+        if column is None:
+            column = columns[found] = (array("i"), array("f"))
+        column[0].append(number)
+        column[1].append(weight)
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +263,7 @@ class SearchIndex:
         """
         lexicon = lexicon if lexicon is not None else default_lexicon()
         docs: list[Template | None] = []
-        entries: dict[str, list[tuple[int, float]]] = {}
+        entries: Columns = {}
         pack_docs: dict[str, list[int]] = {}
         pack_terms: dict[str, set[str]] = {}
         seen: set[str] = set()
@@ -266,16 +281,15 @@ class SearchIndex:
             pack: count_pack([doc for n in numbers if (doc := docs[n]) is not None], lexicon)
             for pack, numbers in pack_docs.items()
         }
+        postings = _postings_from(entries)
         parts = _Parts(
             docs=docs,
-            postings=PostingStore(
-                {found: Posting.from_entries(items) for found, items in entries.items()}
-            ),
+            postings=PostingStore(postings),
             pack_docs={pack: tuple(numbers) for pack, numbers in pack_docs.items()},
             pack_terms={pack: frozenset(found) for pack, found in pack_terms.items()},
             pack_counts=pack_counts,
             situations=dict(situations),
-            forms=_spellings(entries, {}),
+            forms=_spellings(postings, {}),
             profiles=Profiles.build(pack_counts.values(), situations, lexicon),
             lexicon=lexicon,
             members=_members(docs),
@@ -338,7 +352,7 @@ class SearchIndex:
                 postings[found] = remaining
         fresh[pack_id] = [t for t in templates if t.pack_id == pack_id]
         live = {doc.full_id for doc in docs if doc is not None}
-        added: dict[str, list[tuple[int, float]]] = {}
+        added: Columns = {}
         for pack in sorted(fresh):
             numbers: list[int] = []
             touched: set[str] = set()
@@ -360,11 +374,13 @@ class SearchIndex:
                 pack_docs[pack] = tuple(numbers)
                 pack_terms[pack] = frozenset(touched)
                 pack_counts[pack] = count_pack(kept, self._lexicon)
-        for found, items in added.items():
+        for found, (new_ids, new_weights) in added.items():
             previous = postings.get(found)
-            postings[found] = Posting.from_entries(
-                [*previous.entries(), *items] if previous is not None else items
-            )
+            if previous is not None:
+                before = previous.entries()
+                new_ids = array("i", [n for n, _ in before]) + new_ids
+                new_weights = array("f", [w for _, w in before]) + new_weights
+            postings[found] = Posting.from_arrays(new_ids, new_weights)
         parts = _Parts(
             docs=docs,
             postings=PostingStore(postings),
