@@ -8,8 +8,8 @@
    app lives on), and one instance per user: a second start forwards "show"
    to the first and exits 0;
 4. the crash dialog hook, then :class:`TactfulApp`, which builds, in order:
-   messages, settings, library, usage statistics, theme, paster, popup,
-   settings window, tray, hotkey;
+   messages, settings, library, usage statistics, theme, paster, wellbeing,
+   popup, settings and checker windows, tray, hotkey;
 5. the event loop; then :meth:`TactfulApp.shutdown` in reverse order (ungrab
    the hotkey, put back a borrowed clipboard, close the socket).
 
@@ -37,10 +37,11 @@ from PySide6.QtWidgets import QApplication
 
 from tactful.api import default_pack_files
 from tactful.core.customer import Cue, read_customer, reminders_for
-from tactful.core.errors import SettingsError, TactfulError
+from tactful.core.errors import SettingsError, TactfulError, UsageError
 from tactful.core.library import Library, load_library
 from tactful.core.settings import Settings, load_settings, save_settings
 from tactful.core.tone import check_tone
+from tactful.core.usage import UsageStore
 from tactful.core.wellbeing import WellbeingSettings
 from tactful.desktop.activewindow import ActiveWindowBackend, select_active_window_backend
 from tactful.desktop.autostart import AutostartBackend, AutostartError, autostart_for_platform
@@ -200,13 +201,17 @@ class TactfulApp(QObject):
             )
         _ = self.library.index  # build the search index now, not on the first keystroke
 
-        # 4. theme
+        # 4. usage statistics: ranking lifts and the suggestions shown before typing.
+        self.usage = UsageStore(paths.usage_db, on_error=self._usage_failed)
+        self.boosts: dict[str, float] = self.usage.boosts()
+
+        # 5. theme
         app = QApplication.instance()
         self.theme = ThemeManager(app) if isinstance(app, QApplication) else None
         if self.theme is not None:
             self.theme.apply(self.settings.theme)
 
-        # 5. paster
+        # 6. paster
         self.paster = Paster(
             services.clipboard,
             services.windows,
@@ -217,7 +222,7 @@ class TactfulApp(QObject):
         )
         self.paster.finished.connect(self._on_paste_finished)
 
-        # 6. wellbeing: break reminders and the reset card, off or on as the agent chose.
+        # 7. wellbeing: break reminders and the reset card, off or on as the agent chose.
         self.wellbeing = WellbeingController(WellbeingSettings.from_settings(self.settings))
         self.wellbeing.turn_off_break_reminders.connect(
             lambda: self._switch_off(break_reminders=False)
@@ -226,7 +231,7 @@ class TactfulApp(QObject):
         self._last_cues: list[Cue] = []
         self._cues_of_this_reply: list[Cue] = []
 
-        # 7. popup, built once and kept hidden until the hotkey.
+        # 8. popup, built once and kept hidden until the hotkey.
         self.memory = FillInMemory()
         self.popup = Popup(
             self.library,
@@ -234,20 +239,21 @@ class TactfulApp(QObject):
             paster=self.paster,
             windows=services.windows,
             memory=self.memory,
+            boosts=lambda: self.boosts,
             read_mood=self.read_mood,
         )
         self.popup.setWindowIcon(app_icon())
         self.popup.chosen.connect(self._on_chosen)
         self.popup.winId()  # create the native window now: the first show is faster
 
-        # 8. settings and Check-a-draft windows (the checker is built when first opened)
+        # 9. settings and Check-a-draft windows (the checker is built when first opened)
         self.settings_window = SettingsWindow(
             self.settings, apply=self.apply_settings, channels=self._channels()
         )
         self.settings_window.setWindowIcon(app_icon())
         self.checker: CheckerWindow | None = None
 
-        # 9. tray, or a one-time notice saying how to reach the app without one.
+        # 10. tray, or a one-time notice saying how to reach the app without one.
         self.tray = Tray(
             TrayActions(
                 search=self.popup.summon,
@@ -264,7 +270,7 @@ class TactfulApp(QObject):
         if self.tray.show():
             self.messages.tray = self.tray.icon
 
-        # 10. hotkey
+        # 11. hotkey
         self._register_hotkey(self.settings.hotkey, report=True)
         if not self.tray.available:
             self.no_tray_notice = NoTrayNotice(paths.state / NO_TRAY_MARKER)
@@ -442,8 +448,13 @@ class TactfulApp(QObject):
 
     # --- results of a choice ---------------------------------------------------
 
+    def _usage_failed(self, error: UsageError) -> None:
+        self.messages.error(error, context="Usage statistics are switched off for now")
+
     def _on_chosen(self, full_id: str, kind: str) -> None:
         log.info("%s %s", kind, full_id)
+        self.usage.record(full_id, kind)
+        self.boosts = self.usage.boosts()
         self.wellbeing.record_use()
         self._cues_of_this_reply = list(self._last_cues)
 
@@ -474,6 +485,7 @@ class TactfulApp(QObject):
             self.checker.hide()
         self.settings_window.hide()
         self.tray.close()
+        self.usage.close()
         for close in self.services.closers:
             try:
                 close()

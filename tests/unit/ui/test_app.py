@@ -79,6 +79,18 @@ def test_assembly_registers_the_hotkey_and_the_hotkey_toggles_the_popup(
     assert running.popup.target == HELPDESK
 
 
+def test_uses_are_recorded_and_lift_the_reply_next_time(qtbot: QtBot, running: TactfulApp) -> None:
+    running.popup.summon()
+    running.popup.search_field.setText("refund")
+    with qtbot.waitSignal(running.paster.finished, timeout=3000):
+        running.popup.choose()
+    assert running.usage.counts() == {"test.pack/refund": 1}
+    assert running.boosts["test.pack/refund"] > 0
+    running.popup.summon()
+    running.popup.search_field.clear()  # nothing typed: the most used replies
+    assert running.popup.model.template(0).full_id == "test.pack/refund"  # type: ignore[union-attr]
+
+
 def test_pause_releases_the_hotkey_and_resume_grabs_it_again(running: TactfulApp) -> None:
     hotkey = running.services.hotkey.backend
     assert isinstance(hotkey, FakeHotkey)
@@ -382,3 +394,23 @@ def test_save_settings_then_start_uses_them(qtbot: QtBot, paths: Paths) -> None:
         assert app.settings.agent_name == "Kim"
     finally:
         app.shutdown()
+
+
+def test_a_broken_usage_database_is_reported_and_the_app_still_works(
+    qtbot: QtBot, paths: Paths
+) -> None:
+    paths.usage_db.write_bytes(b"this is not a database" * 100)
+    app = TactfulApp(paths, _services(), library_loader=lambda _p: Library([PACK]))
+    try:
+        errors = [text for kind, text in app.messages.history if kind == "error"]
+        assert len(errors) == 1
+        assert "usage" in errors[0]
+        app.popup.summon()
+        app.popup.search_field.setText("refund")
+        with qtbot.waitSignal(app.paster.finished, timeout=3000):
+            app.popup.choose(copy_only=True)
+        assert paths.usage_db.read_bytes() == b"this is not a database" * 100
+    finally:
+        app.shutdown()
+        for box in app.messages.open_dialogs:
+            box.close()
