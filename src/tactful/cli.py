@@ -221,7 +221,7 @@ def cmd_app(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_control(args: argparse.Namespace, paths: Paths) -> int:
     """``tactful toggle|show|hide``: tell the running app; toggle and show start it if needed."""
-    from tactful.app import control_app
+    from tactful.launch import control_app
 
     return control_app(paths, args.command, basedir=args.basedir)
 

@@ -3,14 +3,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tactful.app import Services, TactfulApp, control_app, display_problem, start_command
+from tactful.app import Services, TactfulApp
 from tactful.core.errors import PackValidationError
 from tactful.core.library import Library
 from tactful.core.settings import Settings, load_settings, save_settings
@@ -20,7 +19,7 @@ from tactful.desktop.clipboard import FakeClipboard
 from tactful.desktop.hotkey import FakeHotkey, HotkeySelection
 from tactful.desktop.notify import FakeNotifier
 from tactful.desktop.paste import FakeKeySender, PasteSelection
-from tactful.desktop.single_instance import SingleInstance, send_command
+from tactful.desktop.single_instance import SingleInstance
 from tactful.paths import Paths
 
 from .conftest import HELPDESK, PACK
@@ -288,25 +287,6 @@ def test_shutdown_releases_the_hotkey_and_the_socket(qtbot: QtBot, paths: Paths)
     again.close()
 
 
-@pytest.mark.parametrize(
-    ("env", "platform", "ok"),
-    [
-        ({"DISPLAY": ":0"}, "linux", True),
-        ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", True),
-        ({"QT_QPA_PLATFORM": "offscreen"}, "linux", True),
-        ({}, "linux", False),
-        ({"QT_QPA_PLATFORM": "xcb"}, "linux", False),
-        ({}, "win32", True),
-        ({}, "darwin", True),
-    ],
-)
-def test_display_problem(env: dict[str, str], platform: str, ok: bool) -> None:
-    problem = display_problem(env, platform)
-    assert (problem is None) is ok
-    if not ok:
-        assert "DISPLAY" in (problem or "")
-
-
 def test_no_display_is_a_clear_error_with_exit_code_2(basedir: Path) -> None:
     env = {k: v for k, v in _child_env().items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env["QT_QPA_PLATFORM"] = "xcb"
@@ -345,44 +325,6 @@ def test_a_second_start_forwards_show_to_the_running_one(qtbot: QtBot, paths: Pa
         qtbot.waitUntil(lambda: got == ["show", "toggle"], timeout=5000)
     finally:
         primary.close()
-
-
-def test_hide_without_a_running_app_starts_nothing(paths: Paths) -> None:
-    started: list[list[str]] = []
-
-    def spawn(command: list[str]) -> subprocess.Popen[bytes]:
-        started.append(command)
-        raise AssertionError("hide must not start the app")
-
-    assert control_app(paths, "hide", spawn=spawn) == 0
-    assert started == []
-
-
-def test_toggle_without_a_running_app_starts_it_and_then_toggles(paths: Paths) -> None:
-    base = str(paths.config.parent)
-    procs: list[subprocess.Popen[bytes]] = []
-
-    def spawn(command: list[str]) -> subprocess.Popen[bytes]:
-        assert command == start_command(base)
-        proc = subprocess.Popen(command, env=_child_env())
-        procs.append(proc)
-        return proc
-
-    try:
-        assert control_app(paths, "toggle", basedir=base, spawn=spawn, timeout=60) == 0
-        assert len(procs) == 1
-        assert procs[0].poll() is None
-        deadline = time.monotonic() + 10
-        while "command from another process: toggle" not in paths.log_file.read_text("utf-8"):
-            assert time.monotonic() < deadline, "the started app never logged the toggle"
-            time.sleep(0.05)
-        assert send_command(paths.runtime, "quit")
-        assert procs[0].wait(timeout=30) == 0
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
 
 
 def test_save_settings_then_start_uses_them(qtbot: QtBot, paths: Paths) -> None:
