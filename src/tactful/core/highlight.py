@@ -10,11 +10,14 @@ phrase's concept.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from tactful.core import analyzer
 from tactful.core.lexicon import CONCEPT_PREFIX, Lexicon
+
+_PLACEHOLDER_NAME = re.compile(r"(?<=\{)[a-z_][a-z0-9_]*(?=[|}])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,8 @@ class Highlighter:
         """The spans in ``text``; ``concepts`` are the phrase concepts the template has."""
         found: set[Span] = set()
         forms = self.spellings
+        if "{" in text:  # words of a placeholder's name are not words of the text
+            text = _PLACEHOLDER_NAME.sub(lambda m: " " * len(m.group()), text)
         if forms:
             lowered = text.lower()
             if len(lowered) == len(text):

@@ -25,6 +25,10 @@ from tactful.core import analyzer
 from tactful.core.lexicon import Lexicon
 from tactful.core.model import Situation, Template
 
+OWN_SHARE = 0.3
+"""The share a situation's own name and keywords count for (as if 30% of its templates
+used them): names hold generic words ("customer", "request") that must not dominate."""
+
 PackCounts = dict[str, tuple[int, Counter[str]]]
 """Situation id to (number of templates, templates per term) for one pack."""
 
@@ -98,7 +102,8 @@ class Profiles:
             situation = situations.get(sid)
             if situation is not None:
                 own = _terms_with_concepts((situation.name, *situation.keywords), lexicon)
-                share.update(dict.fromkeys(own, 1.0))
+                for found in own:
+                    share[found] = max(share.get(found, 0.0), OWN_SHARE)
             for found, value in share.items():
                 entries.setdefault(found, []).append((place, value))
         spans: dict[str, tuple[int, int]] = {}

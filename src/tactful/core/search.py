@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
+import re
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -49,12 +50,16 @@ FIELD_B: tuple[float, ...] = (0.5, 0.3, 0.3, 0.3, 0.75)
 K1 = 1.2
 """BM25 term-frequency saturation."""
 
-SITUATION_WEIGHT = 1.0
+SITUATION_WEIGHT = 2.0
 """How much a situation's profile score (see ``profiles.py``) adds to each of its templates."""
 SYNONYM_WEIGHT = 0.6
 """A concept term found through the lexicon counts this much of the words themselves."""
 PREFIX_LIMIT = 8
 """At most this many completions of the word being typed (the most common ones)."""
+COMPLETE_WORD_PREFIX = 0.5
+"""Completions of a typed word that is itself in the index count this much less."""
+TYPO_SIMILARITY = (0.6, 0.4)
+"""What a vocabulary word one or two edits away counts for, relative to an exact match."""
 FUZZY_LIMIT = 4
 """At most this many vocabulary terms for one misspelt word."""
 MAX_QUERY_CHARS = 6_000
@@ -65,10 +70,19 @@ MAX_QUERY_GROUPS = 40
 """A long query keeps its most informative words, at most this many."""
 TYPED_QUERY_TOKENS = 8
 """Queries of at most this many words are "typed": the last word counts as a prefix."""
+DIVERSITY = 0.8
+"""Each template of a situation already listed scales the next one's score by this, so a
+close match from another situation is not pushed off the first screen (1 turns it off)."""
+DIVERSITY_POOL = 3
+"""Diversity chooses among this many times ``limit`` best-scoring templates."""
 BOOST_LIMIT = 0.2
 """Frecency and favourites lift a score by at most this fraction."""
 CACHE_SIZE = 4096
 """Look-ups remembered per index (typos, completions, analyzed hits)."""
+
+
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\|([^{}]*))?\}")
+"""A placeholder as DESIGN.md section 3 defines it: ``{name}`` or ``{name|fallback}``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,16 +115,28 @@ class QueryPlan:
     matched: frozenset[str]
 
 
+def without_placeholders(text: str) -> str:
+    """``text`` with each ``{name|fallback}`` replaced by its fallback (``{name}`` by nothing).
+
+    Placeholder names (``customer_name``, ``agent_name``) are not words of the
+    reply and must not match a search for "customer" or "agent".
+    """
+    if "{" not in text:
+        return text
+    return PLACEHOLDER.sub(lambda match: f" {match.group(2) or ''} ", text)
+
+
 def _field_items(template: Template, situation: Situation | None) -> tuple[tuple[str, ...], ...]:
     situation_items: tuple[str, ...] = ()
     if situation is not None:
         situation_items = (situation.name, *situation.keywords)
+    bodies = (template.body, *(text for _, text in template.variants))
     return (
-        (template.title,),
+        (without_placeholders(template.title),),
         template.keywords,
         situation_items,
         template.tags,
-        (template.body, *(text for _, text in template.variants)),
+        tuple(without_placeholders(body) for body in bodies),
     )
 
 
@@ -458,15 +484,17 @@ class SearchIndex:
         if known:
             expansions[found] = 1.0
         if open_end and len(found) >= 2:
+            # A word that is already known is less likely to be unfinished.
+            scale = COMPLETE_WORD_PREFIX if known else 1.0
             folded = analyzer.fold(token)
             for prefix in sorted({folded, found}):
                 for completion in self._completions(prefix):
-                    sim = min(0.6 + 0.4 * len(prefix) / len(completion), 1.0)
+                    sim = scale * min(0.6 + 0.4 * len(prefix) / len(completion), 1.0)
                     if sim > expansions.get(completion, 0.0):
                         expansions[completion] = sim
         if not known and len(found) >= 4 and found.isalpha():
             for candidate, distance in self._fuzzy(found):
-                sim = 0.75 if distance == 1 else 0.5
+                sim = TYPO_SIMILARITY[min(distance, 2) - 1]
                 if sim > expansions.get(candidate, 0.0):
                     expansions[candidate] = sim
         return expansions
@@ -562,8 +590,10 @@ class SearchIndex:
             return []
         multipliers = self._multipliers(boosts)
         terms = self.query_terms(plan)
-        scores = top_k(terms, limit, multipliers)
-        ranked = self.rank(scores, limit, multipliers, terms)
+        pool = limit * DIVERSITY_POOL
+        ranked = self.diversify(
+            self.rank(top_k(terms, pool, multipliers), pool, multipliers, terms), limit
+        )
         highlighter = self._highlighter(plan.matched)
         hits: list[Hit] = []
         for number, score in ranked:
@@ -619,6 +649,34 @@ class SearchIndex:
         docs = self._parts.docs
         exact.sort(key=lambda item: (-item[1], _full_id(docs[item[0]])))
         return exact[:limit]
+
+    def diversify(self, ranked: Sequence[tuple[int, float]], limit: int) -> list[tuple[int, float]]:
+        """Pick ``limit`` of ``ranked`` so that close matches of other situations show early.
+
+        Greedy: each pick is the best score after multiplying it by
+        ``DIVERSITY`` once per template of the same situation already picked
+        (ties keep the order of ``ranked``). The score reported is that
+        adjusted one, so the list stays sorted by score.
+        """
+        docs = self._parts.docs
+        pool = list(ranked)
+        picked: list[tuple[int, float]] = []
+        shown: dict[str, int] = {}
+        while pool and len(picked) < limit:
+            best = 0
+            best_score = -1.0
+            for place, (number, score) in enumerate(pool):
+                doc = docs[number]
+                seen = shown.get(doc.situation, 0) if doc is not None else 0
+                adjusted = score * DIVERSITY**seen
+                if adjusted > best_score:
+                    best, best_score = place, adjusted
+            number, _ = pool.pop(best)
+            doc = docs[number]
+            if doc is not None:
+                shown[doc.situation] = shown.get(doc.situation, 0) + 1
+            picked.append((number, best_score))
+        return picked
 
     def _spans(
         self, number: int, doc: Template, channel: str | None, highlighter: Highlighter

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tactful.core.lexicon import Lexicon
 from tactful.core.model import Situation, Template
 from tactful.core.postings import Posting, brute_force, exact_score, top_k, weighted
-from tactful.core.search import BOOST_LIMIT, Hit, SearchIndex, Span
+from tactful.core.search import BOOST_LIMIT, DIVERSITY_POOL, Hit, SearchIndex, Span
 from tactful.core.situations import STANDARD_SITUATIONS
 
 SITUATIONS = {s.id: s for s in STANDARD_SITUATIONS}
@@ -181,10 +181,28 @@ def test_spans_follow_the_channel() -> None:
 
 
 def test_ties_are_in_full_id_order() -> None:
-    same = [tpl(f"t{n}", "Twin wording", pack=pack) for n, pack in ((2, "b"), (1, "a"), (3, "a"))]
+    same = [
+        tpl(f"t{n}", "Twin wording", situation=sid, pack=pack)
+        for n, pack, sid in ((2, "b", "how_to"), (1, "a", "compliment"), (3, "a", "follow_up"))
+    ]
     hits = SearchIndex.build(same, SITUATIONS, LEXICON).search("twin wording")
     assert [h.template.full_id for h in hits] == ["a/t1", "a/t3", "b/t2"]
     assert len({h.score for h in hits}) == 1
+
+
+def test_close_matches_of_other_situations_show_early() -> None:
+    library = [
+        tpl("a1", "Refund refund issued", situation="refund_request"),
+        tpl("a2", "Refund refund sent", situation="refund_request"),
+        tpl("a3", "Refund refund done", situation="refund_request"),
+        tpl("b1", "Refund still pending", situation="refund_delayed"),
+    ]
+    hits = SearchIndex.build(library, SITUATIONS, LEXICON).search("refund")
+    situations = [h.template.situation for h in hits]
+    assert situations[0] == "refund_request"
+    assert "refund_delayed" in situations[:3]
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
 
 
 def test_boost_lifts_a_close_match_but_never_buries_a_much_better_one(
@@ -302,7 +320,7 @@ def test_replace_pack_equals_rebuild_property(
 
 
 def reference(index: SearchIndex, query: str, limit: int, boosts: dict[str, float]) -> list[Hit]:
-    """Score every template by brute force with the same plan, then sort."""
+    """Score every template by brute force with the same plan, sort, then diversify."""
     terms = index.query_terms(index.plan(query))
     count = len(index.templates)
     scores = brute_force(terms, count)
@@ -315,7 +333,8 @@ def reference(index: SearchIndex, query: str, limit: int, boosts: dict[str, floa
         ((n, s * lifts.get(n, 1.0)) for n, s in scores.items()),
         key=lambda item: (-item[1], index.templates[item[0]].full_id),
     )
-    return [Hit(index.templates[n], s, ()) for n, s in ranked[:limit]]
+    picked = index.diversify(ranked[: limit * DIVERSITY_POOL], limit)
+    return [Hit(index.templates[n], s, ()) for n, s in picked]
 
 
 vocabulary = [f"w{n}" for n in range(30)]
