@@ -480,7 +480,6 @@ def run_app(paths: Paths, argv: list[str] | None = None) -> int:
     existing = QApplication.instance()
     qapp = existing if isinstance(existing, QApplication) else QApplication(argv or [APP_NAME])
     qapp.setApplicationName(APP_NAME)
-    qapp.setApplicationDisplayName("Tactful")
     qapp.setDesktopFileName(APP_NAME)
     qapp.setQuitOnLastWindowClosed(False)
     qapp.setWindowIcon(app_icon())

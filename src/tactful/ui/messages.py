@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 TITLE = "Tactful"
 TOAST_MS = 4000
+TOAST_MAX_WIDTH = 460
 MAX_LISTED = 12
 """A problem list longer than this shows the first ones and a count."""
 
@@ -66,8 +67,8 @@ class Toast(QLabel):
         )
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setWordWrap(True)
-        self.setMaximumWidth(420)
         self.setMargin(12)
+        self.setStyleSheet("QLabel { border: 1px solid palette(mid); }")
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAutoFillBackground(True)
         self._timer = QTimer(self)
@@ -77,6 +78,8 @@ class Toast(QLabel):
     def popup(self, text: str, ms: int = TOAST_MS) -> None:
         """Show ``text`` for ``ms`` milliseconds at the bottom centre of the current screen."""
         self.setText(text)
+        natural = self.fontMetrics().horizontalAdvance(text) + 2 * self.margin() + 8
+        self.setFixedWidth(min(TOAST_MAX_WIDTH, natural))
         self.adjustSize()
         screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
         if screen is not None:

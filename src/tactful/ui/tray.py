@@ -17,7 +17,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QIcon
-from PySide6.QtWidgets import QLabel, QMenu, QSystemTrayIcon, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tactful.resources import resource_dir
 
@@ -165,10 +173,18 @@ class NoTrayNotice(QWidget):
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QPushButton("Got it")
+        close.setDefault(True)
+        close.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 18, 20, 18)
+        layout.setContentsMargins(20, 18, 20, 14)
+        layout.setSpacing(14)
         layout.addWidget(self.label)
-        self.setMinimumWidth(420)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(440)
 
     def show_once(self, hotkey: str) -> bool:
         """Show the notice unless it was shown before; ``True`` when it showed now."""
