@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -101,7 +102,7 @@ def desk(qtbot: QtBot) -> Desk:
 
 
 @pytest.fixture
-def make_popup(qtbot: QtBot, library: Library, desk: Desk):  # type: ignore[no-untyped-def]
+def make_popup(qtbot: QtBot, library: Library, desk: Desk) -> Callable[..., Popup]:
     def make(settings: Settings | None = None) -> Popup:
         popup = Popup(
             library,
