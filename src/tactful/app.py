@@ -33,6 +33,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from tactful.api import default_pack_files
+from tactful.core.cache import LibraryCache
 from tactful.core.customer import Cue, read_customer, reminders_for
 from tactful.core.errors import SettingsError, TactfulError, UsageError
 from tactful.core.library import Library, load_library
@@ -465,8 +466,8 @@ class TactfulApp(QObject):
 
 
 def load_user_library(paths: Paths) -> Library:
-    """The bundled packs and the user's own and installed packs."""
-    return load_library(default_pack_files(paths))
+    """The bundled packs and the user's own and installed packs (through the cache)."""
+    return load_library(default_pack_files(paths), cache=LibraryCache(paths.cache))
 
 
 def run_app(paths: Paths, argv: list[str] | None = None) -> int:
