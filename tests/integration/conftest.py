@@ -82,12 +82,23 @@ def x_display(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         if not number.isdigit():
             pytest.fail(f"Xvfb did not report a display number (exit code {proc.poll()})")
         display = f":{number}"
+        wait_until(lambda: _can_connect(display), what=f"Xvfb to accept clients on {display}")
         monkeypatch.setenv("DISPLAY", display)
         monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
         monkeypatch.setenv("XDG_SESSION_TYPE", "x11")
         yield display
     finally:
         _stop(proc)
+
+
+def _can_connect(display: str) -> bool:
+    from tactful.desktop import x11
+
+    try:
+        x11.open_display(display).close()
+    except x11.X11UnavailableError:
+        return False
+    return True
 
 
 def _wm_running(display: str) -> bool:
@@ -110,17 +121,27 @@ def window_manager(x_display: str, tmp_path: Path) -> Iterator[str]:
     """openbox managing the Xvfb screen (EWMH active window, focus, stacking)."""
     openbox = need_tool("openbox")
     log_file = tmp_path / "openbox.log"
-    with log_file.open("wb") as log:
-        proc = subprocess.Popen(
-            [openbox, "--sm-disable", "--config-file", "/dev/null"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    attempts = 3  # openbox now and then fails to open a display Xlib just reached
+
+    def start() -> subprocess.Popen[bytes]:
+        with log_file.open("ab") as log:
+            return subprocess.Popen(
+                [openbox, "--sm-disable", "--config-file", "/dev/null"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    proc = start()
 
     def managing() -> bool:
+        nonlocal proc, attempts
         if proc.poll() is not None:
-            output = log_file.read_text(errors="replace")[-2000:]
-            pytest.fail(f"openbox exited with {proc.returncode}: {output}")
+            attempts -= 1
+            if attempts == 0:
+                output = log_file.read_text(errors="replace")[-2000:]
+                pytest.fail(f"openbox exited with {proc.returncode}: {output}")
+            proc = start()
+            return False
         return _wm_running(x_display)
 
     try:
