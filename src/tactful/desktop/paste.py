@@ -29,14 +29,11 @@ from typing import Protocol, runtime_checkable
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
 from tactful.core.errors import TactfulError
-from tactful.desktop import qt_workarounds
 from tactful.desktop.activewindow import ActiveWindowBackend, WindowRef
 from tactful.desktop.clipboard import ClipboardBackend, ClipboardSnapshot
 from tactful.desktop.keys import KeyComboError, parse_key_combo
 
 log = logging.getLogger(__name__)
-
-qt_workarounds.install()
 
 POLL_MS = 20
 RELEASE_TIMEOUT_MS = 1500

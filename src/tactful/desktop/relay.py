@@ -12,10 +12,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from tactful.desktop import qt_workarounds
-
-qt_workarounds.install()
-
 
 class CallbackRelay(QObject):
     """Create on the GUI thread; :meth:`fire` from any thread.

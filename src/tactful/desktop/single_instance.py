@@ -32,11 +32,8 @@ from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from tactful.core.errors import TactfulError
-from tactful.desktop import qt_workarounds
 
 log = logging.getLogger(__name__)
-
-qt_workarounds.install()
 
 PROTOCOL_VERSION = 1
 COMMANDS = ("toggle", "show", "hide", "check", "quit")
