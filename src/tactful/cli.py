@@ -146,6 +146,33 @@ def cmd_pack_validate(args: argparse.Namespace, paths: Paths) -> int:
     return EXIT_BAD_INPUT if bad else EXIT_OK
 
 
+def cmd_pack_check(args: argparse.Namespace, paths: Paths) -> int:
+    """``tactful pack check PATH...``: tone findings in every reply of pack files."""
+    from tactful.core.pack_tone import check_pack_tone
+    from tactful.core.packs import read_pack
+
+    bad = warned = 0
+    for name in args.paths:
+        try:
+            pack = read_pack(Path(name))
+            source = Path(name).read_text(encoding="utf-8-sig")
+        except PackError as exc:
+            bad += 1
+            print(exc.format())
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            bad += 1
+            print(f"{name}: cannot read: {exc}")
+            continue
+        for item in check_pack_tone(pack, source):
+            f = item.finding
+            warned += f.severity == "warning"
+            print(f"{name}:{item.line or 1}: {item.where}: {f.rule}: {f.message}")
+    if bad:
+        return EXIT_BAD_INPUT
+    return EXIT_FINDINGS if warned else EXIT_OK
+
+
 def _read_draft(name: str) -> str:
     """The draft in file ``name`` ("-" for stdin), as UTF-8 text."""
     if name == "-":
@@ -290,6 +317,13 @@ def build_parser() -> argparse.ArgumentParser:
     v = pack_sub.add_parser("validate", help="check pack files; errors as FILE:LINE: message")
     v.add_argument("paths", nargs="+", metavar="PATH")
     v.set_defaults(handler=cmd_pack_validate)
+    c = pack_sub.add_parser(
+        "check",
+        help="check the tone of every reply in pack files, placeholders filled with sample "
+        "values; findings as FILE:LINE: TEMPLATE: rule: message, exit 1 on a warning",
+    )
+    c.add_argument("paths", nargs="+", metavar="PATH")
+    c.set_defaults(handler=cmd_pack_check)
     return parser
 
 

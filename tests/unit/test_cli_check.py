@@ -64,8 +64,8 @@ def test_json_has_line_col_and_replacement(basedir: Path) -> None:
     assert (wait["line"], wait["col"], wait["replacement"]) == (2, 1, "thank you for waiting")
     assert wait["severity"] == "info"
     blame = by_rule["blame"]
-    assert blame["text"] == "You failed to"
-    assert text[blame["start"] : blame["end"]] == "You failed to"
+    assert blame["text"] == "You failed to pay"
+    assert text[blame["start"] : blame["end"]] == "You failed to pay"
     assert (blame["line"], blame["col"]) == (2, 23)
     assert by_rule["unfilled-placeholder"]["replacement"] == "there"
 
@@ -104,3 +104,114 @@ def test_help_mentions_the_window(basedir: Path) -> None:
     assert out.returncode == 0
     assert "FILE" in out.stdout
     assert "--json" in out.stdout
+
+
+# --- tactful pack check -------------------------------------------------------------
+
+
+def run_pack_check(basedir: Path, *paths: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env.pop("TACTFUL_BASEDIR", None)
+    return subprocess.run(
+        [sys.executable, "-m", "tactful", "--basedir", str(basedir), "pack", "check"]
+        + [str(p) for p in paths],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=60,
+    )
+
+
+PACK_HEAD = """format = 1
+
+[pack]
+id = "team.replies"
+name = "Team replies"
+version = "1.0.0"
+
+[[tone_rules]]
+id = "no-ticket"
+phrases = ["ticket"]
+message = "Say 'request'."
+severity = "info"
+"""
+
+PACK_TEMPLATES = '''
+[[templates]]
+id = "clean"
+title = "Clean"
+situation = "order_late"
+body = "Hi {customer_name}, order {order_id} arrives on {delivery_date}; I'll check it then."
+
+[[templates]]
+id = "rough"
+title = "Rough"
+situation = "angry_customer"
+body = """
+Hi {customer_name},
+
+Please calm down. Your ticket is open.
+"""
+
+[templates.variants]
+chat = "Hopefully it ships by {ship_date}."
+'''
+
+
+def test_pack_check_reports_file_line_template_and_rule(basedir: Path, tmp_path: Path) -> None:
+    pack = tmp_path / "team.tactful.toml"
+    pack.write_text(PACK_HEAD + PACK_TEMPLATES, encoding="utf-8")
+    lines = pack.read_text(encoding="utf-8").splitlines()
+    calm = next(i for i, line in enumerate(lines, 1) if "calm down" in line)
+    chat = next(i for i, line in enumerate(lines, 1) if line.startswith("chat ="))
+    out = run_pack_check(basedir, pack)
+    assert out.returncode == 1, out.stderr
+    got = out.stdout.splitlines()
+    assert f"{pack}:{calm}: team.replies/rough: dismissive: " in "\n".join(got)
+    assert any(line.startswith(f"{pack}:{calm}: team.replies/rough: no-ticket: ") for line in got)
+    assert any(
+        line.startswith(f"{pack}:{chat}: team.replies/rough#chat: hedged-commitment: ")
+        for line in got
+    )
+    # placeholders are filled with sample values, so the clean template is clean
+    assert not [line for line in got if "team.replies/clean" in line]
+
+
+def test_pack_check_clean_pack_exits_zero(basedir: Path, tmp_path: Path) -> None:
+    pack = tmp_path / "clean.tactful.toml"
+    pack.write_text(PACK_HEAD + PACK_TEMPLATES.split('[[templates]]\nid = "rough"')[0], "utf-8")
+    out = run_pack_check(basedir, pack)
+    assert (out.returncode, out.stdout) == (0, ""), out.stderr
+
+
+def test_pack_check_info_only_exits_zero(basedir: Path, tmp_path: Path) -> None:
+    pack = tmp_path / "info.tactful.toml"
+    pack.write_text(
+        PACK_HEAD + '\n[[templates]]\nid = "t"\ntitle = "T"\nsituation = "order_late"\n'
+        'body = "Your ticket {ticket_id} is open, and I\'ll reply by Friday."\n',
+        encoding="utf-8",
+    )
+    out = run_pack_check(basedir, pack)
+    assert out.returncode == 0, out.stdout
+    assert ": team.replies/t: no-ticket: " in out.stdout
+
+
+def test_pack_check_invalid_pack_is_bad_input_and_others_still_checked(
+    basedir: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.tactful.toml"
+    broken.write_text(PACK_HEAD + '\n[[templates]]\nid = "t"\ntitle = "T"\n', encoding="utf-8")
+    rough = tmp_path / "team.tactful.toml"
+    rough.write_text(PACK_HEAD + PACK_TEMPLATES, encoding="utf-8")
+    out = run_pack_check(basedir, broken, rough)
+    assert out.returncode == 2
+    assert out.stdout.startswith(f"{broken}:")
+    assert f"{rough}:" in out.stdout
+
+
+def test_pack_check_bundled_packs_are_clean(basedir: Path) -> None:
+    from tactful.resources import bundled_pack_files
+
+    out = run_pack_check(basedir, *bundled_pack_files())
+    assert out.returncode == 0, out.stdout

@@ -28,6 +28,7 @@ from tactful.core.tone_rules import (
     bundled_rulebook,
     compile_team_rules,
 )
+from tactful.core.tone_scan import WordIndex
 from tactful.core.tone_text import (
     Sentences,
     SpanSet,
@@ -35,6 +36,7 @@ from tactful.core.tone_text import (
     lower_same_length,
     normalise,
     quoted_spans,
+    words_before,
 )
 
 __all__ = ["Finding", "ToneChecker", "check_tone"]
@@ -74,6 +76,9 @@ _HIDDEN = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufef
 _JOINERS = frozenset("\u200c\u200d")
 _DIRECTION_MARKS = frozenset("\u200e\u200f\u061c")
 _SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)$")
+_PLACEHOLDER_EDGES = frozenset("%[]<>{}$_")
+SHIELD_WORDS = 2
+"""How many words before a match a rule's ``not_after`` list is looked for in."""
 
 
 def _starts_sentence(text: str, pos: int) -> bool:
@@ -116,6 +121,7 @@ class ToneChecker:
         self._team = compile_team_rules(extra_rules)
         shouting = self._book.check("shouting").params
         self._acronyms = frozenset(str(a).upper() for a in shouting.get("acronyms", ()))
+        self._emphasis = frozenset(str(a).upper() for a in shouting.get("emphasis", ()))
         self._min_letters = int(shouting.get("min_letters", 4))
         self._max_words = int(self._book.check("long-sentence").params.get("max_words", 35))
 
@@ -157,10 +163,13 @@ class ToneChecker:
         for m in _CAPS_RUN.finditer(text):
             if draft.in_quotes(m.start(), m.end()):
                 continue
+            if _next_to_placeholder_marks(text, m.start(), m.end()):
+                continue  # the name inside %NAME% or [CUSTOMER NAME] is a placeholder's
             words = m.group().split()
             plain = [w for w in words if w.replace("'", "") not in self._acronyms and len(w) > 1]
             loud = any(len(w.replace("'", "")) >= self._min_letters for w in plain)
-            if not loud and len(plain) < 2:
+            stressed = len(plain) == 1 and plain[0] in self._emphasis
+            if not loud and not stressed and len(plain) < 2:
                 continue
             yield _finding(
                 self._book.check("shouting"),
@@ -221,6 +230,12 @@ def _finding(check: Check, start: int, end: int, replacement: str | None = None)
     )
 
 
+def _next_to_placeholder_marks(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return before in _PLACEHOLDER_EDGES or after in _PLACEHOLDER_EDGES
+
+
 def _one_per_span(findings: list[Finding]) -> list[Finding]:
     """Drop a finding that overlaps an earlier one of the same rule."""
     findings.sort(key=lambda f: (f.rule, f.start, -f.end))
@@ -243,58 +258,78 @@ class _Draft:
         self.text = text
         self.norm = normalise(text)
         self.low = lower_same_length(self.norm)
+        self.words = WordIndex(self.low)
         self._book = book
         self._quotes = SpanSet(quoted_spans(text))
         self.sentences = Sentences(self.norm)
         self._commitment: list[bool] | None = None
+        self._forward: list[bool] | None = None
         self._alternative: list[bool] | None = None
 
     def in_quotes(self, start: int, end: int) -> bool:
         return len(self._quotes) > 0 and self._quotes.covers(start, end)
 
     def unquoted(self, scanner: Scanner) -> Iterator[re.Match[str]]:
-        for m in scanner.finditer(self.low):
+        for m in scanner.finditer(self.low, self.words):
             if not self.in_quotes(m.start(), m.end()):
                 yield m
 
+    def _flags(self, scanner: Scanner) -> list[bool]:
+        return self.sentences.mark(m.start() for m in self.unquoted(scanner))
+
+    @property
+    def forward_flags(self) -> list[bool]:
+        """Per sentence: does it commit to an action or give a next step?"""
+        if self._forward is None:
+            self._forward = self._flags(self._book.commitment)
+        return self._forward
+
     @property
     def commitment_flags(self) -> list[bool]:
+        """Per sentence: a commitment, or something the agent found out for the customer."""
         if self._commitment is None:
-            marks = (m.start() for m in self.unquoted(self._book.commitment))
-            self._commitment = self.sentences.mark(marks)
+            found = self._flags(self._book.investigation)
+            self._commitment = [a or b for a, b in zip(self.forward_flags, found, strict=True)]
         return self._commitment
 
     @property
     def alternative_flags(self) -> list[bool]:
+        """Per sentence: a commitment or an alternative offered (not a finding)."""
         if self._alternative is None:
-            marks = (m.start() for m in self.unquoted(self._book.alternative))
-            extra = self.sentences.mark(marks)
-            self._alternative = [a or b for a, b in zip(self.commitment_flags, extra, strict=True)]
+            extra = self._flags(self._book.alternative)
+            self._alternative = [a or b for a, b in zip(self.forward_flags, extra, strict=True)]
         return self._alternative
 
-    def _followed_by(self, flags: list[bool], pos: int) -> bool:
+    def _near(self, flags: list[bool], pos: int) -> bool:
         i = self.sentences.index(pos)
-        return any(flags[i : i + 1 + self._book.sentences_after])
+        lo = max(0, i - self._book.sentences_before)
+        return any(flags[lo : i + 1 + self._book.sentences_after])
 
     def matches(self, rule: PatternRule) -> Iterator[Finding]:
-        hit = "hit" in rule.regex.groupindex
-        for m in rule.regex.finditer(self.low):
-            start, end = m.span("hit") if hit and m.group("hit") is not None else m.span()
+        for m in rule.regex.finditer(self.low, self.words):
+            has_hit = "hit" in m.re.groupindex and m.group("hit") is not None
+            start, end = m.span("hit") if has_hit else m.span()
             if start == end:
                 continue
             if not rule.in_quotes and self.in_quotes(start, end):
                 continue
             if rule.negatable and self._book.negation(self.norm, start):
                 continue
-            if rule.unless == "commitment" and self._followed_by(self.commitment_flags, start):
+            if rule.not_after and not rule.not_after.isdisjoint(
+                w.lower() for w in words_before(self.norm, start, SHIELD_WORDS)
+            ):
                 continue
-            if rule.unless == "alternative" and self._followed_by(self.alternative_flags, start):
+            if rule.unless == "commitment" and self._near(self.commitment_flags, start):
+                continue
+            if rule.unless == "alternative" and self._near(self.alternative_flags, start):
+                continue
+            if rule.unless == "alternative-in-draft" and any(self.alternative_flags):
                 continue
             yield self._finding(rule, m, start, end)
 
     def _finding(self, rule: PatternRule, m: re.Match[str], start: int, end: int) -> Finding:
         replacement: str | None = None
-        if rule.replacement_group is not None:
+        if rule.replacement_group is not None and rule.replacement_group in m.re.groupindex:
             g_start, g_end = m.span(rule.replacement_group)
             replacement = self.text[g_start:g_end] if g_start >= 0 else None
         elif rule.replacement == "":

@@ -1,10 +1,11 @@
 """Loading and compiling the tone rules: the bundled data and a team's own rules.
 
 The bundled rules live in ``resources/tone``: ``structure.toml`` holds the
-whole-draft checks and the shared word lists, every other ``*.toml`` except
-``customer.toml`` holds ``[[rules]]`` of phrases and patterns. They are ours,
-so they may be regular expressions. A team's rules (``ToneRule`` from a pack)
-are literal phrases: they are escaped, never compiled as written.
+whole-draft checks and the cues they share, ``lexicon.toml`` the word lists
+patterns name as ``@list`` (see ``tone_lexicon``), and every other ``*.toml``
+except ``customer.toml`` holds ``[[rules]]`` of phrases and patterns. They are
+ours, so they may be regular expressions. A team's rules (``ToneRule`` from a
+pack) are literal phrases: they are escaped, never compiled as written.
 
 Everything is compiled once into a :class:`RuleBook`; checking a draft only
 runs the compiled patterns.
@@ -15,19 +16,23 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tactful.core.model import ToneRule
+from tactful.core.tone_lexicon import Lexicon, load_lexicon
+from tactful.core.tone_lexicon import ToneDataError as ToneDataError
+from tactful.core.tone_scan import Scanner as Scanner
 from tactful.core.tone_text import Negation
 from tactful.resources import resource_dir
 
 SEVERITIES = ("info", "warning")
-UNLESS = ("", "commitment", "alternative")
+UNLESS = ("", "commitment", "alternative", "alternative-in-draft")
 _FLAGS = re.MULTILINE
-_NOT_RULE_FILES = frozenset({"structure.toml", "customer.toml"})
+_NOT_RULE_FILES = frozenset({"structure.toml", "customer.toml", "lexicon.toml"})
+_NO_LEXICON = Lexicon({})
 _RULE_KEYS = frozenset(
     {
         "id",
@@ -42,19 +47,13 @@ _RULE_KEYS = frozenset(
         "negatable",
         "unless",
         "in_quotes",
+        "not_after",
     }
 )
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 TEAM_REPLACEMENT_MAX_WORDS = 6
 """A team rule's suggestion doubles as its one-click replacement when it is a
 short phrase (this many words at most, no sentence punctuation)."""
-
-
-class ToneDataError(ValueError):
-    """The bundled tone data is malformed (a defect in Tactful, not user input)."""
-
-    def __init__(self, path: Path, where: str, detail: str) -> None:
-        super().__init__(f"{path.name}: {where}: {detail}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +65,12 @@ class PatternRule:
         replacement: The one-click replacement, "" to delete, None for none.
         replacement_group: A named group whose text is the replacement.
         negatable: Skip matches a negation shortly before cancels.
-        unless: "commitment" or "alternative": skip when the same or the next
-            sentences have one; "" never skips.
+        unless: "commitment" or "alternative": skip when the same sentence or
+            those just before or after have one; "alternative-in-draft": skip when any sentence
+            offers one; "" never skips.
         in_quotes: Also report inside quotation marks.
+        not_after: Skip a match when one of these words is among the two
+            just before it, in the same clause ("if you didn't get it").
     """
 
     id: str
@@ -82,6 +84,7 @@ class PatternRule:
     negatable: bool = False
     unless: str = ""
     in_quotes: bool = False
+    not_after: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +106,13 @@ class RuleBook:
     rules: tuple[PatternRule, ...]
     checks: Mapping[str, Check]
     commitment: Scanner
+    investigation: Scanner
     alternative: Scanner
     apology: Scanner
     acknowledgement: Scanner
     negation: Negation
     sentences_after: int
+    sentences_before: int = 0
 
     def check(self, name: str) -> Check:
         """The whole-draft check called ``name``."""
@@ -128,75 +133,26 @@ def strings(path: Path, where: str, value: Any) -> list[str]:
     return value
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
-class Scanner:
-    r"""A compiled alternation of patterns, with the leading word boundary checked here.
-
-    A pattern that starts with ``\b`` stops the regex engine from skipping
-    ahead to where the pattern's first word could be, so it would try every
-    position of the text. Those patterns are compiled without the ``\b``;
-    the boundary is checked on each match instead (and the search resumes one
-    character later when it fails, so no match is lost).
-    """
-
-    __slots__ = ("bounded", "free")
-
-    def __init__(self, bounded: re.Pattern[str] | None, free: re.Pattern[str] | None) -> None:
-        self.bounded = bounded
-        self.free = free
-
-    @property
-    def groupindex(self) -> set[str]:
-        """The names of the groups in either part."""
-        names: set[str] = set()
-        for rx in (self.bounded, self.free):
-            if rx is not None:
-                names.update(rx.groupindex)
-        return names
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """Every match in ``text`` (normalised, lower case); each part in order."""
-        if self.free is not None:
-            yield from self.free.finditer(text)
-        if self.bounded is None:
-            return
-        search = self.bounded.search
-        pos = 0
-        while True:
-            m = search(text, pos)
-            if m is None:
-                return
-            start = m.start()
-            if start > 0 and _is_word(text[start - 1]):
-                pos = start + 1
-                continue
-            yield m
-            pos = max(m.end(), start + 1)
-
-
-_LEADING_B = re.compile(r"^\\b(?=[\w(])")
 _ESCAPE_OR_GROUP = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)")
 
 
-def compile_patterns(path: Path, where: str, patterns: Iterable[str]) -> Scanner:
-    """Compile ``patterns`` (lower case) into a :class:`Scanner`."""
-    bounded: list[str] = []
-    free: list[str] = []
-    for pattern in patterns:
+def compile_patterns(
+    path: Path, where: str, patterns: Iterable[str], lexicon: Lexicon = _NO_LEXICON
+) -> Scanner:
+    """Compile ``patterns`` (lower case) into a :class:`Scanner`.
+
+    ``@name`` references to word lists are expanded from ``lexicon`` first.
+    """
+    expanded: list[str] = []
+    for written in patterns:
+        pattern = lexicon.expand(written, path, where) if "@" in written else written
         if any(ch.isupper() for ch in _ESCAPE_OR_GROUP.sub("", pattern)):
-            raise ToneDataError(path, where, f"write patterns in lower case: {pattern!r}")
-        stripped = _LEADING_B.sub("", pattern)
-        (bounded if stripped != pattern else free).append(stripped)
-    if not bounded and not free:
+            raise ToneDataError(path, where, f"write patterns in lower case: {written!r}")
+        expanded.append(pattern)
+    if not expanded:
         raise ToneDataError(path, where, "expected at least one pattern")
     try:
-        return Scanner(
-            re.compile("|".join(f"(?:{p})" for p in bounded), _FLAGS) if bounded else None,
-            re.compile("|".join(f"(?:{p})" for p in free), _FLAGS) if free else None,
-        )
+        return Scanner(expanded, _FLAGS)
     except re.error as exc:
         raise ToneDataError(path, where, f"bad regular expression: {exc}") from exc
 
@@ -220,7 +176,18 @@ def _literal_patterns(phrases: Iterable[str]) -> list[str]:
     return [phrase_pattern(p) for p in cleaned]
 
 
-def _rule(path: Path, index: int, raw: Any) -> PatternRule:
+def _shield(path: Path, where: str, raw: Any, lexicon: Lexicon) -> frozenset[str]:
+    if raw is None:
+        return frozenset()
+    if not isinstance(raw, str) or raw not in lexicon:
+        raise ToneDataError(path, where, f"expected the name of a word list, got {raw!r}")
+    words = lexicon.words(raw)
+    if any(" " in w for w in words):
+        raise ToneDataError(path, where, f"word list {raw!r} must hold single words")
+    return frozenset(words)
+
+
+def _rule(path: Path, index: int, raw: Any, lexicon: Lexicon) -> PatternRule:
     where = f"rules[{index}]"
     if not isinstance(raw, dict):
         raise ToneDataError(path, where, "expected a table")
@@ -238,7 +205,9 @@ def _rule(path: Path, index: int, raw: Any) -> PatternRule:
         raise ToneDataError(path, f"{where}.unless", f"expected one of {UNLESS}")
     patterns = strings(path, f"{where}.patterns", raw.get("patterns", []))
     phrases = strings(path, f"{where}.phrases", raw.get("phrases", []))
-    regex = compile_patterns(path, f"{where}.patterns", [*patterns, *_literal_patterns(phrases)])
+    regex = compile_patterns(
+        path, f"{where}.patterns", [*patterns, *_literal_patterns(phrases)], lexicon
+    )
     group = raw.get("replacement_group")
     if group is not None and group not in regex.groupindex:
         raise ToneDataError(path, f"{where}.replacement_group", f"no group named {group!r}")
@@ -257,6 +226,7 @@ def _rule(path: Path, index: int, raw: Any) -> PatternRule:
         negatable=bool(raw.get("negatable", False)),
         unless=unless,
         in_quotes=bool(raw.get("in_quotes", False)),
+        not_after=_shield(path, f"{where}.not_after", raw.get("not_after"), lexicon),
     )
 
 
@@ -310,14 +280,17 @@ def load_rulebook(folder: Path) -> RuleBook:
             kind, or a pattern does not compile; the message names the file
             and the key.
     """
+    lexicon_path = folder / "lexicon.toml"
+    lexicon = load_lexicon(lexicon_path, read_data(lexicon_path))
     structure_path = folder / "structure.toml"
     structure = read_data(structure_path)
     cues = structure.get("cues", {})
     window = structure.get("window", {})
 
     def cue(name: str) -> Scanner:
+        where = f"cues.{name}"
         return compile_patterns(
-            structure_path, f"cues.{name}", strings(structure_path, f"cues.{name}", cues.get(name))
+            structure_path, where, strings(structure_path, where, cues.get(name)), lexicon
         )
 
     checks = _checks(structure_path, structure.get("checks", {}))
@@ -331,11 +304,12 @@ def load_rulebook(folder: Path) -> RuleBook:
         entries = read_data(path).get("rules", [])
         if not isinstance(entries, list):
             raise ToneDataError(path, "rules", "expected an array of tables ([[rules]])")
-        rules.extend(_rule(path, i, raw) for i, raw in enumerate(entries))
+        rules.extend(_rule(path, i, raw, lexicon) for i, raw in enumerate(entries))
     return RuleBook(
         rules=tuple(rules),
         checks=checks,
         commitment=cue("commitment"),
+        investigation=cue("investigation"),
         alternative=cue("alternative"),
         apology=cue("apology"),
         acknowledgement=cue("acknowledgement"),
@@ -344,6 +318,7 @@ def load_rulebook(folder: Path) -> RuleBook:
             int(window.get("negation_words", 5)),
         ),
         sentences_after=int(window.get("sentences_after", 2)),
+        sentences_before=int(window.get("sentences_before", 0)),
     )
 
 
@@ -374,8 +349,6 @@ def compile_team_rules(rules: Sequence[ToneRule]) -> tuple[PatternRule, ...]:
         patterns = _literal_patterns(rule.phrases)
         if not patterns:
             continue
-        bounded = [p[2:] for p in patterns if p.startswith("\\b")]
-        free = [p for p in patterns if not p.startswith("\\b")]
         compiled.append(
             PatternRule(
                 id=rule.id,
@@ -383,10 +356,7 @@ def compile_team_rules(rules: Sequence[ToneRule]) -> tuple[PatternRule, ...]:
                 severity="info" if rule.severity == "info" else "warning",
                 message=rule.message,
                 suggestion=rule.suggestion,
-                regex=Scanner(
-                    re.compile("|".join(bounded)) if bounded else None,
-                    re.compile("|".join(free)) if free else None,
-                ),
+                regex=Scanner(patterns, 0),
                 replacement=_team_replacement(rule.suggestion),
             )
         )

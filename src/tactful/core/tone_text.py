@@ -206,18 +206,26 @@ class Negation:
 
     def __call__(self, text: str, start: int) -> bool:
         """Whether the words just before ``start`` (same clause) hold a negation."""
-        lo = max(0, start - NEGATION_LOOKBACK_CHARS)
-        before = text[lo:start]
-        cut = 0
-        for clause_break in _CLAUSE_BREAK.finditer(before):
-            cut = clause_break.end()
-        before = before[cut:]
-        words = _WORD.findall(before)[-self._window :]
-        for word in words:
+        for word in words_before(text, start, self._window):
             low = word.lower()
             if low in self._negators or low.endswith("n't"):
                 return True
         return False
+
+
+def words_before(text: str, start: int, count: int) -> list[str]:
+    """Up to ``count`` words just before ``start``, in the same clause, in order.
+
+    The clause starts after the last ``, . ! ? ; :``, line break or *but*; only
+    the last ``NEGATION_LOOKBACK_CHARS`` characters are looked at, so this is
+    O(1) in the length of ``text``.
+    """
+    lo = max(0, start - NEGATION_LOOKBACK_CHARS)
+    before = text[lo:start]
+    cut = 0
+    for clause_break in _CLAUSE_BREAK.finditer(before):
+        cut = clause_break.end()
+    return _WORD.findall(before[cut:])[-count:] if count > 0 else []
 
 
 def count_words(text: str) -> int:

@@ -45,7 +45,7 @@ POSITIVE = [
     ("passive-apology", "Sorry if this caused any confusion.", None),
     ("blame", "You should have read the size guide.", "You should have read"),
     ("blame", "You didn't enter the code at checkout.", "You didn't enter"),
-    ("blame", "You failed to cancel in time.", "You failed to"),
+    ("blame", "You failed to cancel in time.", "You failed to cancel"),
     ("blame", "It was your fault the parcel went back.", "It was your fault"),
     ("dismissive", "Please calm down so I can help.", "calm down"),
     ("dismissive", "As I said, the refund takes five days.", "As I said"),
@@ -140,6 +140,109 @@ GOOD_REPLIES = [
 @pytest.mark.parametrize("text", GOOD_REPLIES)
 def test_specific_owned_replies_have_no_warnings(text: str) -> None:
     assert [f for f in check_tone(text) if f.severity == "warning"] == []
+
+
+# --- mechanisms: the grammar, not the wording ---------------------------------------
+# Each rule is a sentence shape filled from word lists; these drafts use words
+# and orders the examples above don't, so they fail if a rule is only a string.
+
+SHAPES = [
+    # "you" + an omission or slip + something a customer does
+    ("blame", "Per our records you never confirmed the booking.", "you never confirmed"),
+    ("blame", "It seems you may have missed our email.", "you may have missed"),
+    ("blame", "You clearly haven't read the description.", "You clearly haven't read"),
+    ("blame", "You forgot to tick the gift box.", "You forgot to tick"),
+    # what the customer gave, or a passive that puts the fault on them
+    ("blame", "The address you entered was wrong.", "you entered was wrong"),
+    ("blame", "The card details provided were invalid.", "provided were invalid"),
+    ("blame", "The wrong size was selected at checkout.", "The wrong size was selected"),
+    ("blame", "The form wasn't filled in correctly.", "wasn't filled in correctly"),
+    ("blame", "Had you contacted us sooner, we'd have stopped it.", "Had you contacted"),
+    ("blame", "The issue must be on your side.", "issue must be on your side"),
+    # a rule or a machine that won't, with nothing offered
+    ("policy-wall", "Our terms don't allow refunds after 30 days.", "Our terms don't allow"),
+    ("policy-wall", "The system won't let me move the date.", "The system won't let"),
+    ("policy-wall", "Company guidelines do not permit it.", None),
+    ("policy-wall", "Refunds can only be issued to the card.", "can only be issued"),
+    ("policy-wall", "Sorry, that's not something we do.", "not something we do"),
+    ("policy-wall", "we cant do nothing about the courier", "we cant do nothing"),
+    # dismissive and condescending intensifiers
+    ("condescending", "It's really not that hard.", "not that hard"),
+    ("condescending", "It's a pretty simple process.", "It's a pretty simple"),
+    ("dismissive", "I already told you twice.", "I already told you"),
+    ("dismissive", "Not sure what else you expect me to do.", None),
+    ("dismissive", "No one else has complained about it.", None),
+    # a hedging modal or adverb in front of a commitment
+    ("hedged-commitment", "The technician might be able to come Monday.", "might be able to"),
+    ("hedged-commitment", "We hope to have the site back up soon.", "We hope to have"),
+    ("hedged-commitment", "We'll get back to you in due course.", "in due course"),
+    ("hedged-commitment", "It arrives Monday, I think.", "I think"),
+    # placeholders in other template languages
+    ("unfilled-placeholder", "Hi %NAME%, it's done.", "%NAME%"),
+    ("unfilled-placeholder", "Hi [CUSTOMER NAME], it's done.", "[CUSTOMER NAME]"),
+    ("unfilled-placeholder", "Your tracking number is XXXXXX.", "XXXXXX"),
+    # one word of emphasis
+    ("shouting", "NO refunds will be given.", "NO"),
+]
+
+
+@pytest.mark.parametrize(("rule", "text", "expected"), SHAPES)
+def test_rule_shapes_fire_on_new_wordings(rule: str, text: str, expected: str | None) -> None:
+    found = words(text, rule)
+    assert found, f"{rule} did not fire on {text!r}: {rules(text)}"
+    if expected is not None:
+        assert expected in found
+
+
+QUIET_SHAPES = [
+    # a conditional or sympathetic "you" is not blame
+    ("blame", "If you didn't enter a code, I can add it now."),
+    ("blame", "I'm sorry you missed the delivery; I've rebooked it for Friday."),
+    ("blame", "You haven't been charged, and I've cancelled the order."),
+    ("blame", "Nothing is needed on your side: the refund is done."),
+    ("blame", "The technician should have called first. I've refunded the fee."),
+    # a "no" with an alternative anywhere in the draft
+    ("policy-wall", "I can offer store credit today. Our terms don't allow cash refunds."),
+    ("policy-wall", "We don't ship to Norway yet, but you can use our partner Nordshop."),
+    ("policy-wall", "The system won't let me change it, so I've cancelled and rebooked it."),
+    # an easy thing the agent does, or a sympathetic "easy to miss"
+    ("condescending", "It's a simple fix on our side: I've re-sent the link."),
+    ("condescending", "It's easy to miss that option, so I've switched it on."),
+    # an estimate with a firm time is not a hedge
+    ("hedged-commitment", "It should arrive within five working days."),
+    ("hedged-commitment", "I can't promise when it will ship, but I'll tell you if it does."),
+    ("hedged-commitment", "I hope to see you again soon."),
+    # "these things happen" with the fix is reassurance
+    ("dismissive", "That happens a lot, and there's a way through: I've sent a reset link."),
+    # acronyms and placeholder names in capitals are not shouting
+    ("shouting", "Hi [CUSTOMER NAME], done."),
+    ("shouting", "The VAT is on the PDF."),
+]
+
+
+@pytest.mark.parametrize(("rule", "text"), QUIET_SHAPES)
+def test_rule_shapes_stay_quiet(rule: str, text: str) -> None:
+    assert not words(text, rule), f"{rule} fired on {text!r}: {words(text, rule)}"
+
+
+def test_sympathy_after_the_fix_is_not_without_action() -> None:
+    text = "I've refunded the difference and fixed your plan. I'm sorry for the confusion."
+    assert "sympathy-without-action" not in rules(text)
+    assert "sympathy-without-action" in rules("I'm sorry for the confusion. Have a nice day.")
+
+
+def test_bad_news_without_a_next_step() -> None:
+    assert "no-next-step" in rules("Unfortunately the item is out of stock.")
+    assert "no-next-step" not in rules(
+        "Unfortunately the item is out of stock. I've reserved the next one for you."
+    )
+
+
+def test_vague_passing_on_is_no_next_step_but_a_named_recipient_is() -> None:
+    assert "no-next-step" in rules("Thanks for your feedback. We'll pass your comments on.")
+    assert "no-next-step" not in rules(
+        "Thanks for your feedback. I'll share your note with the warehouse team who packed it."
+    )
 
 
 def test_long_sentence_is_info_over_35_words() -> None:

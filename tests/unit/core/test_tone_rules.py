@@ -111,3 +111,37 @@ def test_phrase_pattern_is_escaped() -> None:
     assert pattern.search("the price (usd) +1 applies")
     assert not pattern.search("the price usd 1 applies")
     assert phrase_pattern("multi   word") == r"\bmulti\s+word(?!\w)"
+
+
+def test_unknown_word_list_names_file_and_rule(tone_copy: Path) -> None:
+    _append(
+        tone_copy / "rules.toml",
+        '\n[[rules]]\nid = "x"\nfamily = "f"\nseverity = "info"\nmessage = "m"\n'
+        "patterns = ['''\\byou\\s+@no_such_list''']\n",
+    )
+    with pytest.raises(
+        ToneDataError, match=r"rules\.toml: rules\[\d+\]\.patterns: .*@no_such_list"
+    ):
+        load_rulebook(tone_copy)
+
+
+def test_not_after_must_name_a_word_list(tone_copy: Path) -> None:
+    _append(
+        tone_copy / "rules.toml",
+        '\n[[rules]]\nid = "x"\nfamily = "f"\nseverity = "info"\nmessage = "m"\n'
+        'phrases = ["a"]\nnot_after = "if, unless"\n',
+    )
+    with pytest.raises(ToneDataError, match=r"not_after: expected the name of a word list"):
+        load_rulebook(tone_copy)
+
+
+def test_missing_lexicon_is_an_error(tone_copy: Path) -> None:
+    (tone_copy / "lexicon.toml").unlink()
+    with pytest.raises(ToneDataError, match=r"lexicon\.toml: file: cannot read"):
+        load_rulebook(tone_copy)
+
+
+def test_bad_word_list_entry_names_the_list(tone_copy: Path) -> None:
+    _append(tone_copy / "lexicon.toml", '\n[words.extra]\n"x" = 1\n')
+    with pytest.raises(ToneDataError, match=r"lexicon\.toml: words\.extra"):
+        load_rulebook(tone_copy)
