@@ -102,6 +102,32 @@ class Posting:
 
 
 @dataclass(frozen=True, slots=True)
+class Lift:
+    """An amount added to the score of every template that matched at least one term.
+
+    Search lifts the templates of the situations a query points at (see
+    ``profiles.py``): ``amounts[group[n]]`` for template ``n``. A template that
+    matched no term stays out, whatever its situation.
+
+    Attributes:
+        group: Each template's group (its situation), by template number.
+        amounts: The lift of each group (>= 0).
+    """
+
+    group: array[int]
+    amounts: Sequence[float]
+
+    @property
+    def top(self) -> float:
+        """The largest lift."""
+        return max(self.amounts, default=0.0)
+
+    def __call__(self, number: int) -> float:
+        """The lift of template ``number``."""
+        return self.amounts[self.group[number]]
+
+
+@dataclass(frozen=True, slots=True)
 class _List:
     bound: float
     factor: float
@@ -180,6 +206,7 @@ def top_k(
     terms: Sequence[QueryTerm],
     k: int,
     multipliers: Mapping[int, float] | None = None,
+    lift: Lift | None = None,
 ) -> dict[int, float]:
     """Approximate scores of a superset of the top ``k`` of ``sum(factor * weight)``.
 
@@ -188,17 +215,19 @@ def top_k(
         k: How many results are wanted.
         multipliers: Template number to a factor >= 1 applied to its final
             score (frecency); the bounds take it into account.
+        lift: Added to the score of each template that matched a term.
 
     Returns:
-        Template number to score (unmultiplied) for every template that can
-        be in the top ``k``; the scores are exact up to the rounding of the
-        order of addition (see ``exact_score``).
+        Template number to score (lifted, unmultiplied) for every template
+        that can be in the top ``k``; the scores are exact up to the rounding
+        of the order of addition (see ``exact_score``).
     """
     lists, suffix = _lists(terms)
     if not lists or k <= 0:
         return {}
     mult = multipliers or {}
     top_mult = max(1.0, *mult.values()) if mult else 1.0
+    top_lift = lift.top if lift is not None else 0.0
     scores: dict[int, float] = {}
     get = scores.get
     theta = 0.0
@@ -208,7 +237,7 @@ def top_k(
     position = 0
     # Collect: add whole tiers while an unseen template could still reach the top k.
     while position < len(lists):
-        reach = suffix[position] * top_mult
+        reach = (suffix[position] + top_lift) * top_mult
         # No template scores more than the first bounds of the terms begun; check only when
         # stopping is possible and the bound has fallen noticeably since the last check.
         if reach < seen_bound and reach < checked * 0.9 and len(scores) >= k:
@@ -218,16 +247,27 @@ def top_k(
                 break
         current = lists[position]
         factor = current.factor
-        for number, weight in zip(current.ids, current.weights, strict=True):
-            scores[number] = get(number, 0.0) + factor * weight
+        if len(current.ids) > 4 * len(scores):
+            # Mostly new templates: build the sums in C, then fold the few old ones in
+            # (a + b == b + a exactly in floating point, so the result is the same).
+            merged = dict(zip(current.ids, map(factor.__mul__, current.weights), strict=True))
+            for number, score in scores.items():
+                merged[number] = score + merged.get(number, 0.0)
+            scores = merged
+            get = scores.get
+        else:
+            for number, weight in zip(current.ids, current.weights, strict=True):
+                scores[number] = get(number, 0.0) + factor * weight
         if current.term not in started:
             started.add(current.term)
             seen_bound += current.bound
         position += 1
-    if position == len(lists):
+    if position == len(lists) and top_lift == 0.0:
         return scores
+    if position == len(lists) and len(scores) >= k:
+        theta = max(theta, _kth(scores.values(), k))
     # Complete: only the candidates that can still make it, dropping the others.
-    rest = suffix[position]
+    rest = suffix[position] + top_lift
     candidates = _survivors(scores, rest, theta, mult)
     pruned_at = rest
     for index in range(position, len(lists)):
@@ -245,16 +285,19 @@ def top_k(
             for number, weight in zip(ids, weights, strict=True):
                 if number in candidates:
                     candidates[number] += factor * weight
-        rest = suffix[index + 1]
-        if len(candidates) > k and (rest < pruned_at * 0.7 or rest == 0.0):
+        rest = suffix[index + 1] + top_lift
+        if len(candidates) > k and (rest < pruned_at * 0.7 or rest == top_lift):
             theta = max(theta, _kth(candidates.values(), k))
             candidates = _survivors(candidates, rest, theta, mult)
             pruned_at = rest
+    if lift is not None:
+        for number in candidates:
+            candidates[number] += lift(number)
     return candidates
 
 
-def exact_score(terms: Sequence[QueryTerm], number: int) -> float:
-    """The score of template ``number``, added up in the order of ``terms``."""
+def exact_score(terms: Sequence[QueryTerm], number: int, lift: Lift | None = None) -> float:
+    """The score of template ``number``, added up in the order of ``terms``, then lifted."""
     total = 0.0
     for tiers in terms:
         for tier, factor in tiers:
@@ -265,10 +308,14 @@ def exact_score(terms: Sequence[QueryTerm], number: int) -> float:
                 if weight and factor > 0.0:
                     total += factor * weight
                 break
+    if total > 0.0 and lift is not None:
+        total += lift(number)
     return total
 
 
-def brute_force(terms: Sequence[QueryTerm], count: int) -> dict[int, float]:
+def brute_force(
+    terms: Sequence[QueryTerm], count: int, lift: Lift | None = None
+) -> dict[int, float]:
     """``exact_score`` of templates ``0..count-1`` that match at all (the reference ranking)."""
-    scores = {number: exact_score(terms, number) for number in range(count)}
+    scores = {number: exact_score(terms, number, lift) for number in range(count)}
     return {number: score for number, score in scores.items() if score > 0.0}

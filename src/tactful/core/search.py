@@ -37,7 +37,7 @@ from tactful.core.highlight import Highlighter, Span
 from tactful.core.lexicon import CONCEPT_PREFIX, Lexicon, default_lexicon
 from tactful.core.model import Situation, Template
 from tactful.core.posting_store import PostingStore
-from tactful.core.postings import SLACK, Posting, QueryTerm, Tier, exact_score, top_k, weighted
+from tactful.core.postings import SLACK, Lift, Posting, QueryTerm, exact_score, top_k, weighted
 from tactful.core.profiles import PackCounts, Profiles, count_pack
 
 FIELDS: tuple[str, ...] = ("title", "keywords", "situation", "tags", "body")
@@ -201,16 +201,16 @@ class _Parts:
     forms: dict[str, tuple[str, ...]]
     profiles: Profiles
     lexicon: Lexicon
-    members: dict[str, array[int]]
-    """Situation id to its templates' numbers, ascending."""
+    situation_ids: tuple[str, ...]
+    """The situations of the indexed templates."""
+    situation_of: array[int]
+    """Each template's situation (index into ``situation_ids``), by template number."""
 
 
-def _members(docs: Sequence[Template | None]) -> dict[str, array[int]]:
-    found: dict[str, array[int]] = {}
-    for number, doc in enumerate(docs):
-        if doc is not None:
-            found.setdefault(doc.situation, array("i")).append(number)
-    return found
+def _situation_groups(docs: Sequence[Template | None]) -> tuple[tuple[str, ...], array[int]]:
+    ids = tuple(sorted({doc.situation for doc in docs if doc is not None}))
+    place = {sid: n for n, sid in enumerate(ids)}
+    return ids, array("H", [place[doc.situation] if doc is not None else 0 for doc in docs])
 
 
 def _spellings(
@@ -243,7 +243,7 @@ class SearchIndex:
         "_parts",
         "_postings",
         "_profiles",
-        "_situation_tiers",
+        "_situation_place",
         "_vocab",
         "_vocab_by_len",
     )
@@ -261,10 +261,7 @@ class SearchIndex:
         for word in self._vocab:
             by_len.setdefault(len(word), []).append(word)
         self._vocab_by_len = by_len
-        self._situation_tiers = {
-            sid: Tier(numbers, array("f", [1.0]) * len(numbers), 1.0)
-            for sid, numbers in parts.members.items()
-        }
+        self._situation_place = {sid: n for n, sid in enumerate(parts.situation_ids)}
         self._cache: dict[tuple[str, str], object] = {}
 
     def __getstate__(self) -> dict[str, object]:
@@ -308,6 +305,8 @@ class SearchIndex:
             for pack, numbers in pack_docs.items()
         }
         postings = _postings_from(entries)
+        groups = _situation_groups(docs)
+        groups = _situation_groups(docs)
         parts = _Parts(
             docs=docs,
             postings=PostingStore(postings),
@@ -318,7 +317,8 @@ class SearchIndex:
             forms=_spellings(postings, {}),
             profiles=Profiles.build(pack_counts.values(), situations, lexicon),
             lexicon=lexicon,
-            members=_members(docs),
+            situation_ids=groups[0],
+            situation_of=groups[1],
         )
         return cls(parts)
 
@@ -407,6 +407,7 @@ class SearchIndex:
                 new_ids = array("i", [n for n, _ in before]) + new_ids
                 new_weights = array("f", [w for _, w in before]) + new_weights
             postings[found] = Posting.from_arrays(new_ids, new_weights)
+        groups = _situation_groups(docs)
         parts = _Parts(
             docs=docs,
             postings=PostingStore(postings),
@@ -417,7 +418,8 @@ class SearchIndex:
             forms=_spellings(postings, old.forms),
             profiles=Profiles.build(pack_counts.values(), situations, self._lexicon),
             lexicon=self._lexicon,
-            members=_members(docs),
+            situation_ids=groups[0],
+            situation_of=groups[1],
         )
         return SearchIndex(parts)
 
@@ -548,21 +550,35 @@ class SearchIndex:
             for found, weight in asked.items()
             if (factor := weight * self.idf(found)) > 0.0
         )
+        scored = {
+            sid: value
+            for sid, value in self._profiles.score(asked).items()
+            if sid in self._situation_place
+        }
+        # What every situation gets lifts every matching template alike and changes no
+        # order; leaving it out keeps the bounds of postings.top_k tight.
+        everywhere = scored and len(scored) == len(self._situation_place)
+        floor = min(scored.values()) if everywhere else 0.0
         situations = tuple(
-            (sid, SITUATION_WEIGHT * value)
-            for sid, value in sorted(self._profiles.score(asked).items())
-            if sid in self._situation_tiers
+            (sid, SITUATION_WEIGHT * (value - floor))
+            for sid, value in sorted(scored.items())
+            if value > floor
         )
         return QueryPlan(terms, situations, frozenset(found for found, _ in terms))
 
     def query_terms(self, plan: QueryPlan) -> list[QueryTerm]:
-        """The plan's terms as tiers with factors, the situation scores last."""
+        """The plan's terms as tiers with factors."""
         postings = self._postings
-        terms: list[QueryTerm] = [weighted(postings[found], factor) for found, factor in plan.terms]
-        if plan.situations:
-            tiers = self._situation_tiers
-            terms.append([(tiers[sid], factor) for sid, factor in plan.situations])
-        return terms
+        return [weighted(postings[found], factor) for found, factor in plan.terms]
+
+    def query_lift(self, plan: QueryPlan) -> Lift | None:
+        """The lift of the templates of the situations the query points at."""
+        if not plan.situations:
+            return None
+        amounts = [0.0] * len(self._parts.situation_ids)
+        for sid, amount in plan.situations:
+            amounts[self._situation_place[sid]] = amount
+        return Lift(self._parts.situation_of, amounts)
 
     # -- answering ----------------------------------------------------------
 
@@ -590,10 +606,10 @@ class SearchIndex:
             return []
         multipliers = self._multipliers(boosts)
         terms = self.query_terms(plan)
+        lift = self.query_lift(plan)
         pool = limit * DIVERSITY_POOL
-        ranked = self.diversify(
-            self.rank(top_k(terms, pool, multipliers), pool, multipliers, terms), limit
-        )
+        found = top_k(terms, pool, multipliers, lift)
+        ranked = self.diversify(self.rank(found, pool, multipliers, terms, lift), limit)
         highlighter = self._highlighter(plan.matched)
         hits: list[Hit] = []
         for number, score in ranked:
@@ -631,8 +647,9 @@ class SearchIndex:
         limit: int,
         multipliers: Mapping[int, float],
         terms: Sequence[QueryTerm] | None = None,
+        lift: Lift | None = None,
     ) -> list[tuple[int, float]]:
-        """The best ``limit`` of ``scores`` after lifts; ties in full-id order.
+        """The best ``limit`` of ``scores`` after boosts; ties in full-id order.
 
         With ``terms``, the scores near the top are recomputed in the query's
         own term order first (see ``postings.exact_score``).
@@ -643,7 +660,7 @@ class SearchIndex:
         threshold = heapq.nlargest(limit, final.values())[-1] * SLACK * SLACK
         near = [n for n, s in final.items() if s >= threshold]
         if terms is not None:
-            exact = [(n, exact_score(terms, n) * multipliers.get(n, 1.0)) for n in near]
+            exact = [(n, exact_score(terms, n, lift) * multipliers.get(n, 1.0)) for n in near]
         else:
             exact = [(n, final[n]) for n in near]
         docs = self._parts.docs

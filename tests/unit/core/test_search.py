@@ -321,9 +321,9 @@ def test_replace_pack_equals_rebuild_property(
 
 def reference(index: SearchIndex, query: str, limit: int, boosts: dict[str, float]) -> list[Hit]:
     """Score every template by brute force with the same plan, sort, then diversify."""
-    terms = index.query_terms(index.plan(query))
+    plan = index.plan(query)
     count = len(index.templates)
-    scores = brute_force(terms, count)
+    scores = brute_force(index.query_terms(plan), count, index.query_lift(plan))
     lifts = {
         n: 1 + BOOST_LIMIT * min(boosts[t.full_id], 1.0)
         for n, t in enumerate(index.templates)
