@@ -5,8 +5,9 @@ calls a callback on the Qt GUI thread whenever it is pressed. The backends:
 
 * ``x11``: ``XGrabKey`` on the root window through python-xlib
   (:mod:`tactful.desktop.hotkey_x11`);
-* ``portal``: the xdg-desktop-portal ``GlobalShortcuts`` interface over QtDBus,
-  for Wayland desktops that offer it (:mod:`tactful.desktop.hotkey_portal`);
+* ``portal``: the xdg-desktop-portal ``GlobalShortcuts`` interface over D-Bus
+  (jeepney), for Wayland desktops that offer it; binding finishes later, and a
+  refusal reaches :attr:`LateBinding.on_failure` (:mod:`tactful.desktop.hotkey_portal`);
 * ``keyboard``: the ``keyboard`` package, on Windows, and on Linux only where
   it can read the input devices without asking for root
   (:mod:`tactful.desktop.hotkey_keyboard`);
@@ -15,7 +16,8 @@ calls a callback on the Qt GUI thread whenever it is pressed. The backends:
 
 :func:`select_hotkey_backend` tries them in the order that suits the session
 and returns the first that works, with the reason every other one was passed
-over, for the log and the settings window. Tests use :class:`FakeHotkey`.
+over, for the log and the settings window. Tests use :class:`FakeHotkey`, and
+:class:`FakeLateHotkey` for a backend that binds later, like the portal.
 """
 
 from __future__ import annotations
@@ -159,6 +161,59 @@ class FakeHotkey:
         return True
 
 
+@runtime_checkable
+class LateBinding(Protocol):
+    """A backend whose binding finishes after ``register`` returns (the portal).
+
+    The desktop may ask the user first, so a refusal comes later than
+    :meth:`HotkeyBackend.register` and cannot be raised from it.
+
+    Attributes:
+        status: ``"idle"``, ``"binding"``, ``"bound: <key>"`` or ``"failed: <reason>"``.
+        on_failure: Called on the GUI thread with the reason when the desktop refuses.
+    """
+
+    status: str
+    on_failure: Callable[[str], None] | None
+
+
+class FakeLateHotkey(FakeHotkey):
+    """A :class:`FakeHotkey` that binds later, like the portal: :meth:`bind` or :meth:`refuse`.
+
+    Attributes:
+        status: As :attr:`LateBinding.status`.
+        on_failure: As :attr:`LateBinding.on_failure`.
+    """
+
+    name = "fake-portal"
+
+    def __init__(self, taken: Sequence[str] = ()) -> None:
+        super().__init__(taken)
+        self.status = "idle"
+        self.on_failure: Callable[[str], None] | None = None
+
+    def register(self, sequence: str, callback: Callable[[], None]) -> None:
+        """Register; the desktop's answer comes with :meth:`bind` or :meth:`refuse`."""
+        super().register(sequence, callback)
+        self.status = "binding"
+
+    def unregister(self) -> None:
+        """Drop the registration."""
+        super().unregister()
+        self.status = "idle"
+
+    def bind(self, assigned: str = "") -> None:
+        """The desktop binds the shortcut (to ``assigned``, or the key asked for)."""
+        self.status = f"bound: {assigned or self.sequence}"
+
+    def refuse(self, reason: str) -> None:
+        """The desktop refuses: presses no longer arrive and ``on_failure`` hears why."""
+        self._callback = None
+        self.status = f"failed: {reason}"
+        if self.on_failure is not None:
+            self.on_failure(reason)
+
+
 HotkeyFactory = Callable[[Mapping[str, str]], HotkeyBackend]
 """Builds a backend for an environment, or raises :class:`BackendUnavailableError`."""
 
@@ -232,8 +287,10 @@ def default_factories() -> dict[str, HotkeyFactory]:
         return X11Hotkey.create(env)
 
     def portal(env: Mapping[str, str]) -> HotkeyBackend:
-        from tactful.desktop.hotkey_portal import PortalHotkey
-
+        try:
+            from tactful.desktop.hotkey_portal import PortalHotkey
+        except ImportError as exc:  # jeepney is a Linux-only dependency
+            raise BackendUnavailableError(f"no D-Bus library: {exc}") from exc
         return PortalHotkey.create(env)
 
     def keyboard(env: Mapping[str, str]) -> HotkeyBackend:

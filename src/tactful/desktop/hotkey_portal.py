@@ -6,12 +6,13 @@ portal emits ``Activated`` when the user presses the key the desktop assigned.
 The desktop may show a dialog and may assign another key than the one asked
 for, so binding finishes later than :meth:`PortalHotkey.register` returns:
 :attr:`PortalHotkey.status` says how it went, and :attr:`PortalHotkey.on_failure`
-is called with a message when the portal refuses.
+is called with a reason when the portal refuses.
 
 Availability is decided at start-up by reading the interface's ``version``
 property; no portal, or a portal without the interface, passes this backend
-over with that reason. The calls go through :mod:`tactful.desktop.dbus_wire`
-(see there why not QtDBus). Everything runs on the GUI thread.
+over with that reason. The calls go through jeepney on a
+:class:`~tactful.desktop.session_bus.SessionBus` (see there why not QtDBus);
+replies, ``Response`` and ``Activated`` arrive on the GUI thread.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tactful.desktop.dbus_wire import BusConnection, DBusError, Message, ObjectPath, Variant
+from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageType, new_method_call
+from jeepney.wrappers import Properties
+
 from tactful.desktop.hotkey import BackendUnavailableError, validate_sequence
 from tactful.desktop.keys import parse_hotkey
+from tactful.desktop.session_bus import SessionBus, SessionBusError, error_text
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +36,10 @@ PORTAL_PATH = "/org/freedesktop/portal/desktop"
 SHORTCUTS_INTERFACE = "org.freedesktop.portal.GlobalShortcuts"
 REQUEST_INTERFACE = "org.freedesktop.portal.Request"
 SESSION_INTERFACE = "org.freedesktop.portal.Session"
-PROPERTIES_INTERFACE = "org.freedesktop.DBus.Properties"
 SHORTCUT_ID = "toggle-popup"
 SHORTCUT_DESCRIPTION = "Open the Tactful search popup"
+
+SHORTCUTS = DBusAddress(PORTAL_PATH, PORTAL_SERVICE, SHORTCUTS_INTERFACE)
 
 _RESPONSE_TEXT = {1: "the shortcut dialog was cancelled", 2: "the desktop refused the shortcut"}
 
@@ -47,18 +52,25 @@ def request_path(unique_name: str, token: str) -> str:
     return f"{PORTAL_PATH}/request/{sender}/{token}"
 
 
+def unwrap(value: Any) -> Any:
+    """The value inside a D-Bus variant (jeepney gives ``(signature, value)``)."""
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
+        return value[1]
+    return value
+
+
 class PortalHotkey:
     """Global hotkey through the GlobalShortcuts portal. Build it on the GUI thread.
 
     Attributes:
         version: The portal interface version.
         status: ``"idle"``, ``"binding"``, ``"bound: <key>"`` or ``"failed: <reason>"``.
-        on_failure: Called with a message when the portal refuses the shortcut.
+        on_failure: Called on the GUI thread with the reason when the portal refuses.
     """
 
     name = "portal"
 
-    def __init__(self, bus: BusConnection, version: int) -> None:
+    def __init__(self, bus: SessionBus, version: int) -> None:
         self._bus = bus
         self.version = version
         self.status = "idle"
@@ -68,9 +80,17 @@ class PortalHotkey:
         self._trigger = ""
         self._requests: dict[str, ResponseHandler] = {}
         self._tokens = itertools.count(1)
-        bus.attach_to_qt()
-        bus.on_signal(self._on_response, interface=REQUEST_INTERFACE, member="Response")
-        bus.on_signal(self._on_activated, interface=SHORTCUTS_INTERFACE, member="Activated")
+        bus.subscribe(
+            MatchRule(type="signal", interface=REQUEST_INTERFACE, member="Response"),
+            self._on_response,
+        )
+        bus.subscribe(
+            MatchRule(
+                type="signal", interface=SHORTCUTS_INTERFACE, member="Activated", path=PORTAL_PATH
+            ),
+            self._on_activated,
+        )
+        bus.start()
 
     @classmethod
     def create(cls, env: Mapping[str, str]) -> PortalHotkey:
@@ -80,21 +100,13 @@ class PortalHotkey:
             BackendUnavailableError: No session bus, no portal, or no such interface.
         """
         try:
-            bus = BusConnection(env)
-        except DBusError as exc:
+            bus = SessionBus(env)
+        except SessionBusError as exc:
             raise BackendUnavailableError(str(exc)) from exc
         try:
-            reply = bus.call_blocking(
-                PORTAL_SERVICE,
-                PORTAL_PATH,
-                PROPERTIES_INTERFACE,
-                "Get",
-                "ss",
-                [SHORTCUTS_INTERFACE, "version"],
-                timeout=3.0,
-            )
-            version = int(reply.body[0])
-        except (DBusError, ValueError, TypeError, IndexError) as exc:
+            body = bus.call_blocking(Properties(SHORTCUTS).get("version"), timeout=3.0)
+            version = int(unwrap(body[0]))
+        except (SessionBusError, ValueError, TypeError, IndexError) as exc:
             bus.close()
             raise BackendUnavailableError(
                 f"the desktop portal offers no GlobalShortcuts interface ({exc})"
@@ -114,36 +126,31 @@ class PortalHotkey:
         self._callback = callback
         self.status = "binding"
         token = self._token()
-        session_token = self._token()
         self._expect(token, self._on_session_created)
-        options = {
-            "handle_token": Variant("s", token),
-            "session_handle_token": Variant("s", session_token),
-        }
-        self._bus.call(
-            PORTAL_SERVICE,
-            PORTAL_PATH,
-            SHORTCUTS_INTERFACE,
-            "CreateSession",
-            "a{sv}",
-            [options],
-            on_reply=lambda reply: self._check_reply(reply, "CreateSession", token),
+        options = {"handle_token": ("s", token), "session_handle_token": ("s", self._token())}
+        self._call(
+            new_method_call(SHORTCUTS, "CreateSession", "a{sv}", (options,)),
+            lambda reply: self._check_reply(reply, "CreateSession", token),
         )
 
     def unregister(self) -> None:
         """Close the portal session; the shortcut stops reaching us."""
+        self._drop_session()
+        self.status = "idle"
+
+    def _drop_session(self) -> None:
         self._requests.clear()
         self._callback = None
         session, self._session = self._session, None
         if session is not None:
-            self._bus.call(PORTAL_SERVICE, session, SESSION_INTERFACE, "Close")
-        self.status = "idle"
+            address = DBusAddress(session, PORTAL_SERVICE, SESSION_INTERFACE)
+            self._bus.call(new_method_call(address, "Close"))
 
     def close(self) -> None:
         """Close the session and the bus connection."""
         try:
             self.unregister()
-        except DBusError as exc:
+        except SessionBusError as exc:
             log.debug("closing the portal session failed: %s", exc)
         self._bus.close()
 
@@ -153,10 +160,15 @@ class PortalHotkey:
     def _expect(self, token: str, handler: ResponseHandler) -> None:
         self._requests[request_path(self._bus.unique_name, token)] = handler
 
+    def _call(self, message: Message, on_reply: Callable[[Message], None]) -> None:
+        try:
+            self._bus.call(message, on_reply)
+        except SessionBusError as exc:
+            self._fail(str(exc))
+
     def _check_reply(self, reply: Message, method: str, token: str) -> None:
-        if reply.type != 2:  # not METHOD_RETURN
-            detail = reply.body[0] if reply.body else reply.fields.get("error_name", "")
-            self._fail(f"the portal's {method} failed: {detail}")
+        if reply.header.message_type == MessageType.error:
+            self._fail(f"the portal's {method} failed: {error_text(reply)}")
             return
         # Portals older than the handle_token convention return another path.
         expected = request_path(self._bus.unique_name, token)
@@ -165,10 +177,12 @@ class PortalHotkey:
             self._requests[actual] = self._requests.pop(expected)
 
     def _on_response(self, message: Message) -> None:
-        handler = self._requests.pop(str(message.fields.get("path", "")), None)
+        path = str(message.header.fields.get(HeaderFields.path, ""))
+        handler = self._requests.pop(path, None)
         if handler is None or len(message.body) < 2:
             return
-        code, results = int(message.body[0]), dict(message.body[1])
+        code = int(message.body[0])
+        results = {str(key): unwrap(value) for key, value in dict(message.body[1]).items()}
         handler(code, results)
 
     def _on_session_created(self, code: int, results: dict[str, Any]) -> None:
@@ -179,17 +193,13 @@ class PortalHotkey:
         token = self._token()
         self._expect(token, self._on_bound)
         shortcut = {
-            "description": Variant("s", SHORTCUT_DESCRIPTION),
-            "preferred_trigger": Variant("s", self._trigger),
+            "description": ("s", SHORTCUT_DESCRIPTION),
+            "preferred_trigger": ("s", self._trigger),
         }
-        self._bus.call(
-            PORTAL_SERVICE,
-            PORTAL_PATH,
-            SHORTCUTS_INTERFACE,
-            "BindShortcuts",
-            "oa(sa{sv})sa{sv}",
-            [ObjectPath(self._session), [(SHORTCUT_ID, shortcut)], "", {"handle_token": token}],
-            on_reply=lambda reply: self._check_reply(reply, "BindShortcuts", token),
+        body = (self._session, [(SHORTCUT_ID, shortcut)], "", {"handle_token": ("s", token)})
+        self._call(
+            new_method_call(SHORTCUTS, "BindShortcuts", "oa(sa{sv})sa{sv}", body),
+            lambda reply: self._check_reply(reply, "BindShortcuts", token),
         )
 
     def _on_bound(self, code: int, results: dict[str, Any]) -> None:
@@ -199,7 +209,8 @@ class PortalHotkey:
         assigned = ""
         for shortcut_id, info in results.get("shortcuts", []):
             if shortcut_id == SHORTCUT_ID:
-                assigned = str(dict(info).get("trigger_description", "")) or self._trigger
+                trigger = unwrap(dict(info).get("trigger_description", ""))
+                assigned = str(trigger) or self._trigger
         if not assigned:
             self._fail("the desktop bound no key; assign one in the system shortcut settings")
             return
@@ -214,6 +225,10 @@ class PortalHotkey:
             self._callback()
 
     def _fail(self, reason: str) -> None:
+        try:  # a refused shortcut is no shortcut: nothing half-bound stays behind
+            self._drop_session()
+        except SessionBusError as exc:
+            log.debug("closing the portal session failed: %s", exc)
         self.status = f"failed: {reason}"
         log.warning("global shortcut through the portal: %s", reason)
         if self.on_failure is not None:
