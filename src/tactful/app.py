@@ -44,7 +44,13 @@ from tactful.core.wellbeing import WellbeingSettings
 from tactful.desktop.activewindow import ActiveWindowBackend, select_active_window_backend
 from tactful.desktop.autostart import AutostartBackend, AutostartError, autostart_for_platform
 from tactful.desktop.clipboard import ClipboardBackend, QtClipboard
-from tactful.desktop.hotkey import HotkeyError, HotkeySelection, NullHotkey, select_hotkey_backend
+from tactful.desktop.hotkey import (
+    HotkeyError,
+    HotkeySelection,
+    LateBinding,
+    NullHotkey,
+    select_hotkey_backend,
+)
 from tactful.desktop.notify import Notifier
 from tactful.desktop.paste import (
     PasteError,
@@ -153,6 +159,7 @@ class TactfulApp(QObject):
         self.instance = instance
         self.paused = False
         self.hotkey_error = ""
+        self._hotkey_sequence = ""
         self._closed = False
 
         # 1. messages: everything below may have something to say.
@@ -239,7 +246,9 @@ class TactfulApp(QObject):
         if self.tray.show():
             self.messages.tray = self.tray.icon
 
-        # 11. hotkey
+        # 11. hotkey; a desktop that binds it later (the portal) may still refuse it then.
+        if isinstance(services.hotkey.backend, LateBinding):
+            services.hotkey.backend.on_failure = self._on_hotkey_refused
         self._register_hotkey(self.settings.hotkey, report=True)
         if not self.tray.available:
             self.no_tray_notice = NoTrayNotice(paths.state / NO_TRAY_MARKER)
@@ -290,6 +299,7 @@ class TactfulApp(QObject):
 
     def _register_hotkey(self, sequence: str, *, report: bool) -> bool:
         backend = self.services.hotkey.backend
+        self._hotkey_sequence = sequence
         try:
             backend.register(sequence, self._on_hotkey)
         except HotkeyError as exc:
@@ -305,6 +315,19 @@ class TactfulApp(QObject):
         if isinstance(backend, NullHotkey):
             log.info("no global hotkey backend: %s", backend.hint)
         return True
+
+    def _on_hotkey_refused(self, reason: str) -> None:
+        """The desktop refused the hotkey after ``register`` returned: say so, and what to do."""
+        sequence = self._hotkey_sequence
+        advice = "bind “tactful toggle” to a key in your desktop settings"
+        self.hotkey_error = f"The desktop refused the shortcut {sequence} ({reason}); {advice}."
+        self.messages.error(
+            f"{reason[:1].upper()}{reason[1:]}.\n\n{advice[:1].upper()}{advice[1:]}; "
+            "it opens the popup just like the hotkey.",
+            context=f"The desktop refused the shortcut {sequence}",
+        )
+        if self.settings_window.isVisible():
+            self._show_hotkey_status()
 
     def set_paused(self, paused: bool) -> None:
         """Pause (release) or resume the global hotkey."""
@@ -335,13 +358,17 @@ class TactfulApp(QObject):
 
     def open_settings(self) -> None:
         """Show the settings window with the current state."""
-        backend = self.services.hotkey
         self.settings_window.open_window(self.settings)
-        self.settings_window.set_hotkey_status(
-            backend.backend.name, backend.passed_over, self.hotkey_error
-        )
+        self._show_hotkey_status()
         self.settings_window.set_paste_status(self._paste_status())
         self.settings_window.set_notice(self.settings_notice)
+
+    def _show_hotkey_status(self) -> None:
+        selection = self.services.hotkey
+        active = selection.backend.name
+        if isinstance(selection.backend, LateBinding):  # "portal (bound: Ctrl+Alt+Space)"
+            active = f"{active} ({selection.backend.status})"
+        self.settings_window.set_hotkey_status(active, selection.passed_over, self.hotkey_error)
 
     def _paste_status(self) -> str:
         paste = self.services.paste
