@@ -31,6 +31,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/search_speed.py
 	$(PY) benchmarks/tone_eval.py
 	$(PY) benchmarks/ui_latency.py
+	$(PY) benchmarks/desktop_latency.py
 
 screenshots: $(VENV)/.installed
 	$(PY) scripts/screenshots.py
