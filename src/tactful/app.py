@@ -74,7 +74,8 @@ from tactful.paths import Paths
 from tactful.ui.checker import CheckerWindow
 from tactful.ui.fillin import FillInMemory
 from tactful.ui.messages import Messages, install_excepthook
-from tactful.ui.popup import CustomerMood, Popup
+from tactful.ui.mood import CustomerMood
+from tactful.ui.popup import Popup
 from tactful.ui.settings import ApplyProblem, SettingsWindow
 from tactful.ui.theme import ThemeManager
 from tactful.ui.tray import NoTrayNotice, Tray, TrayActions, app_icon
@@ -217,6 +218,7 @@ class TactfulApp(QObject):
             memory=self.memory,
             boosts=lambda: self.boosts,
             read_mood=self.read_mood,
+            check=check_tone,
         )
         self.popup.setWindowIcon(app_icon())
         self.popup.chosen.connect(self._on_chosen)

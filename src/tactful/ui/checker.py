@@ -1,34 +1,33 @@
 """The "Check a draft" window: paste or type a reply, see what reads badly, fix it in a click.
 
 Findings are highlighted in the editor as the agent types (warnings and notes
-in different colours, readable in light and dark themes), each with a tooltip
-saying why it matters and what reads better. Under the editor a list shows
-every finding; those with a one-click replacement have a "Replace" button,
-which edits the text through the editor's undo stack.
+in different colours and underlines, readable in light and dark themes), each
+with a tooltip saying why it matters and what reads better. Under the editor
+each finding is a row of its own: its severity, the words, why, the better
+phrasing, and where core offers one, a "Replace with “…”" button that edits
+exactly those words through the editor's undo stack. Rows wrap their text and
+take the height it needs at the window's width, so nothing is cut off.
 
 The window holds no rules: it is given the check function (``check_tone``) and
-the team's extra rules, and only adapts the findings for display. Offsets from
-core are Python string indices; Qt counts UTF-16 units, so positions are mapped
-where the text has characters outside the Basic Multilingual Plane (emoji).
+the team's extra rules, and only adapts the findings for display (shared with
+the popup's preview in :mod:`tactful.ui.findings`).
 """
 
 from __future__ import annotations
 
-import html
-from bisect import bisect_left
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QHelpEvent, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QFrame,
+    QGridLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTextEdit,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -36,96 +35,107 @@ from PySide6.QtWidgets import (
 
 from tactful.core.model import ToneRule
 from tactful.core.tone import Finding
-from tactful.ui.theme import is_dark
-
-CheckFunction = Callable[[str, Sequence[ToneRule]], Sequence[Finding]]
-"""``check_tone``'s shape: text and a team's extra rules in, findings out."""
+from tactful.ui.findings import (
+    CheckFunction,
+    Utf16Map,
+    highlight_colors,
+    highlight_selections,
+    quote,
+    quoted_words,
+    rule_name,
+    severity_label,
+    tooltip_html,
+)
 
 DEBOUNCE_MS = 150
 """Typing pauses this long before the draft is checked again."""
 MAX_LISTED = 200
 """The list under the editor shows at most this many findings (all stay highlighted)."""
+WINDOW_SIZE = QSize(720, 660)
+EDITOR_HEIGHT = 190
+"""The editor's share of the default height; the findings get the rest."""
+CHIP_PADDING = 6
+BUTTON_WORDS = 36
+"""A replacement longer than this is cut on its button (the tooltip has it whole)."""
 
 
-class Utf16Map:
-    """Maps Python string indices to Qt's UTF-16 positions and back."""
-
-    def __init__(self, text: str) -> None:
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if text else []
-
-    def to_qt(self, index: int) -> int:
-        """The Qt position of Python index ``index``."""
-        return index + bisect_left(self._astral, index) if self._astral else index
-
-    def from_qt(self, position: int) -> int:
-        """The Python index of Qt position ``position``."""
-        if not self._astral:
-            return position
-        lo, hi = 0, position
-        while lo < hi:  # the largest index whose Qt position is <= position
-            mid = (lo + hi + 1) // 2
-            if self.to_qt(mid) <= position:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+def _rgba(color: QColor) -> str:
+    return f"rgba({color.red()}, {color.green()}, {color.blue()}, {color.alpha()})"
 
 
-def highlight_colors(palette: QPalette) -> dict[str, tuple[QColor, QColor]]:
-    """Per severity, a translucent background and an underline colour for ``palette``.
+def replace_label(finding: Finding, text: str) -> str:
+    """The button's words: ``Replace with “thank you for waiting”`` or ``Delete “simply”``."""
+    if finding.replacement:
+        return f"Replace with {quote(finding.replacement, BUTTON_WORDS)}"
+    return f"Delete {quoted_words(finding, text, BUTTON_WORDS)}"
 
-    The text keeps its own colour; the tint is light enough to read through on
-    a light or a dark background, and the underline carries the contrast.
+
+class FindingRow(QFrame):
+    """One finding in the list: severity, the words, why, what reads better, and Replace.
+
+    Every text wraps, so the row grows in height rather than cutting words;
+    the list sets each row's height for its width (:meth:`heightForWidth`).
     """
-    if is_dark(palette):
-        return {
-            "warning": (QColor(255, 110, 90, 70), QColor(255, 135, 115)),
-            "info": (QColor(110, 165, 255, 60), QColor(130, 180, 255)),
-        }
-    return {
-        "warning": (QColor(220, 60, 40, 45), QColor(190, 40, 25)),
-        "info": (QColor(40, 110, 220, 40), QColor(30, 90, 200)),
-    }
-
-
-def describe(finding: Finding, text: str) -> str:
-    """One line for the list: severity, the words, why."""
-    kind = "Warning" if finding.severity == "warning" else "Note"
-    words = text[finding.start : finding.end].strip()
-    if len(words) > 60:
-        words = words[:57] + "…"
-    return f"{kind} · {finding.rule} · “{words}”: {finding.message}"
-
-
-def tooltip_html(finding: Finding) -> str:
-    """The tooltip of a highlighted finding, as escaped rich text."""
-    parts = [f"<b>{html.escape(finding.rule)}</b>: {html.escape(finding.message)}"]
-    if finding.suggestion:
-        parts.append(f"<i>Better:</i> {html.escape(finding.suggestion)}")
-    return "<p>" + "<br>".join(parts) + "</p>"
-
-
-class _FindingRow(QWidget):
-    """One row of the findings list: the description and, where possible, Replace."""
 
     def __init__(self, finding: Finding, text: str, on_replace: Callable[[Finding], None]) -> None:
         super().__init__()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 2, 6, 2)
-        self.label = QLabel(describe(finding, text))
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setToolTip(tooltip_html(finding))
-        layout.addWidget(self.label, 1)
+        self.setObjectName("findingRow")
+        self.finding = finding
+        layout = QGridLayout(self)
+        layout.setContentsMargins(10, 8, 10, 10)
+        layout.setHorizontalSpacing(8)
+        layout.setVerticalSpacing(3)
+        self.severity = QLabel(severity_label(finding))
+        self.severity.setObjectName("findingSeverity")
+        self.severity.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        chip_font = self.severity.font()
+        chip_font.setBold(True)
+        widest = max(QFontMetrics(chip_font).horizontalAdvance(w) for w in ("Warning", "Note"))
+        self.severity.setFixedWidth(widest + 2 * CHIP_PADDING + 2)  # rows line up
+        self.words = _wrapping_label(f"{quoted_words(finding, text)}  ·  {rule_name(finding)}")
+        bold = self.words.font()
+        bold.setBold(True)
+        self.words.setFont(bold)
+        self.message = _wrapping_label(finding.message)
+        self.better = _wrapping_label(f"Better: {finding.suggestion}" if finding.suggestion else "")
+        self.better.setVisible(bool(finding.suggestion))
+        italic = self.better.font()
+        italic.setItalic(True)
+        self.better.setFont(italic)
+        layout.addWidget(self.severity, 0, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.words, 0, 1)
+        layout.addWidget(self.message, 1, 1, 1, 2)
+        layout.addWidget(self.better, 2, 1, 1, 2)
+        layout.setColumnStretch(1, 1)
         self.replace_button: QPushButton | None = None
         if finding.replacement is not None:
-            button = QPushButton("Delete" if finding.replacement == "" else "Replace")
-            shown = finding.replacement or text[finding.start : finding.end].strip()
-            verb = "Replace with" if finding.replacement else "Delete"
-            button.setToolTip(f"{verb} “{shown}”")
+            button = QPushButton(replace_label(finding, text))
+            button.setObjectName("findingReplace")
+            whole = finding.replacement or text[finding.start : finding.end].strip()
+            verb = "Replace the words with" if finding.replacement else "Delete"
+            button.setToolTip(f"{verb} “{whole}” (Ctrl+Z undoes it)")
             button.clicked.connect(lambda: on_replace(finding))
-            layout.addWidget(button)
+            layout.addWidget(button, 0, 2, Qt.AlignmentFlag.AlignTop)
             self.replace_button = button
+        self.setToolTip(tooltip_html(finding))
+        self.apply_palette(self.palette())
+
+    def apply_palette(self, palette: QPalette) -> None:
+        """Colour the severity label for ``palette`` (light or dark)."""
+        tint, strong = highlight_colors(palette).get(
+            self.finding.severity, highlight_colors(palette)["info"]
+        )
+        self.severity.setStyleSheet(
+            f"QLabel#findingSeverity {{ background: {_rgba(tint)}; color: {strong.name()}; "
+            f"border-radius: 4px; padding: 1px {CHIP_PADDING}px; font-weight: bold; }}"
+        )
+
+
+def _wrapping_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
 
 
 class CheckerWindow(QWidget):
@@ -157,7 +167,7 @@ class CheckerWindow(QWidget):
         self._checked_text = ""
         self._map = Utf16Map("")
         self.setWindowTitle("Check a draft — Tactful")
-        self.resize(640, 520)
+        self.resize(WINDOW_SIZE)
 
         self.editor = QPlainTextEdit()
         self.editor.setPlaceholderText(
@@ -168,8 +178,13 @@ class CheckerWindow(QWidget):
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.list = QListWidget()
-        self.list.setAlternatingRowColors(True)
+        self.list.setObjectName("findings")
+        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(2)
         self.list.currentRowChanged.connect(self._select_row)
+        self.list.viewport().installEventFilter(self)
+        self._tint_selection()
 
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
@@ -179,8 +194,9 @@ class CheckerWindow(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.editor)
         splitter.addWidget(lower)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([EDITOR_HEIGHT, WINDOW_SIZE.height() - EDITOR_HEIGHT])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -227,7 +243,8 @@ class CheckerWindow(QWidget):
         """Check the draft now, and update highlights, list and summary."""
         self._timer.stop()
         text = self.editor.toPlainText()
-        self._findings = list(self._check(text, self._extra_rules))
+        found = self._check(text, self._extra_rules)
+        self._findings = sorted(found, key=lambda f: (f.start, f.end))  # in reading order
         self._checked_text = text
         self._map = Utf16Map(text)
         self._highlight()
@@ -273,42 +290,29 @@ class CheckerWindow(QWidget):
         buttons: list[QPushButton] = []
         for row in range(self.list.count()):
             widget = self.list.itemWidget(self.list.item(row))
-            if isinstance(widget, _FindingRow) and widget.replace_button is not None:
+            if isinstance(widget, FindingRow) and widget.replace_button is not None:
                 buttons.append(widget.replace_button)
         return buttons
 
     # --- drawing ------------------------------------------------------------------
 
+    def rows(self) -> list[FindingRow]:
+        """The rows of the findings list, in list order."""
+        widgets = (self.list.itemWidget(self.list.item(i)) for i in range(self.list.count()))
+        return [w for w in widgets if isinstance(w, FindingRow)]
+
     def _highlight(self) -> None:
-        colors = highlight_colors(self.editor.palette())
-        selections: list[QTextEdit.ExtraSelection] = []
-        document = self.editor.document()
-        for finding in self._findings:
-            background, underline = colors.get(finding.severity, colors["info"])
-            fmt = QTextCharFormat()
-            fmt.setBackground(background)
-            fmt.setUnderlineColor(underline)
-            fmt.setUnderlineStyle(
-                QTextCharFormat.UnderlineStyle.WaveUnderline
-                if finding.severity == "warning"
-                else QTextCharFormat.UnderlineStyle.DotLine
-            )
-            cursor = QTextCursor(document)
-            cursor.setPosition(self._map.to_qt(finding.start))
-            cursor.setPosition(self._map.to_qt(finding.end), QTextCursor.MoveMode.KeepAnchor)
-            selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor
-            selection.format = fmt
-            selections.append(selection)
-        self.editor.setExtraSelections(selections)
+        spans = [(f, self._map.to_qt(f.start), self._map.to_qt(f.end)) for f in self._findings]
+        self.editor.setExtraSelections(
+            highlight_selections(self.editor.document(), spans, self.editor.palette())
+        )
 
     def _fill_list(self) -> None:
         self.list.clear()
         text = self._checked_text
         for finding in self._findings[:MAX_LISTED]:
             item = QListWidgetItem()
-            row = _FindingRow(finding, text, self._on_replace_clicked)
-            item.setSizeHint(row.sizeHint())
+            row = FindingRow(finding, text, self._on_replace_clicked)
             item.setData(Qt.ItemDataRole.UserRole, finding.start)
             self.list.addItem(item)
             self.list.setItemWidget(item, row)
@@ -317,6 +321,25 @@ class CheckerWindow(QWidget):
             more = QListWidgetItem(f"… and {hidden} more, highlighted in the text")
             more.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(more)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Give every row the height its wrapped text needs at the list's width."""
+        width = self.list.viewport().width() - 2 * self.list.spacing()
+        for index in range(self.list.count()):
+            item = self.list.item(index)
+            row = self.list.itemWidget(item)
+            if isinstance(row, FindingRow):
+                item.setSizeHint(QSize(width, row.heightForWidth(width)))
+
+    def _tint_selection(self) -> None:
+        """A selected row gets a light tint of the highlight colour, its text keeps its colour."""
+        palette = self.list.palette()
+        tint = QColor(self.palette().color(QPalette.ColorRole.Highlight))
+        tint.setAlpha(60)
+        palette.setColor(QPalette.ColorRole.Highlight, tint)
+        palette.setColor(QPalette.ColorRole.HighlightedText, palette.color(QPalette.ColorRole.Text))
+        self.list.setPalette(palette)
 
     def _show_summary(self) -> None:
         warnings = sum(1 for f in self._findings if f.severity == "warning")
@@ -351,8 +374,20 @@ class CheckerWindow(QWidget):
         cursor.setPosition(self._map.to_qt(finding.end), QTextCursor.MoveMode.KeepAnchor)
         self.editor.setTextCursor(cursor)
 
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow a theme switch: new colours for highlights, rows and the selection."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._tint_selection()
+            self._highlight()
+            for row in self.rows():
+                row.apply_palette(self.palette())
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Show the finding's tooltip when hovering over highlighted words."""
+        """Fit the rows to a resized list; tooltips over highlighted words."""
+        if watched is self.list.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_rows()
+            return False
         if watched is self.editor.viewport() and event.type() == QEvent.Type.ToolTip:
             assert isinstance(event, QHelpEvent)
             tip = self._tooltip_for_point(event.pos())

@@ -6,67 +6,48 @@ form), built once at start and shown by :meth:`Popup.summon`: it remembers
 the window the agent was in, centres itself on the screen under the cursor,
 activates itself and puts the focus in the search field.
 
-Keys: Up/Down choose, Enter pastes, Ctrl+Enter copies only, Ctrl+1..9 picks a
-row, Tab/Shift+Tab switch the channel variant, Esc hides (or leaves the
-fill-in form). The popup hides when it loses the focus, except while the
-fill-in form is open (the agent may be copying a value from another window).
-Ranking, rendering and validation are core's; this module only wires them up.
+The parts live next door: the widgets in :mod:`tactful.ui.popup_layout`,
+the keys in :mod:`tactful.ui.popup_keys`, the customer's mood line in
+:mod:`tactful.ui.mood`, hiding on focus loss in :mod:`tactful.ui.focus`, and
+the selected reply as it would be pasted (its variant, values, reminders and
+tone notes) in :mod:`tactful.ui.current_reply`.
+Ranking, rendering, validation and the tone check are core's; this module
+only wires them up.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCursor, QGuiApplication, QIcon, QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListView,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import QWidget
 
 from tactful.core.errors import PlaceholderError, UnknownTemplateError
 from tactful.core.library import Library
 from tactful.core.model import Template
-from tactful.core.placeholders import builtin_values, missing, needs_input, placeholders, render
+from tactful.core.placeholders import missing, needs_input, placeholders, render
 from tactful.core.search import Hit
 from tactful.core.settings import Settings
 from tactful.desktop.activewindow import ActiveWindowBackend, WindowRef
-from tactful.ui.delegate import ResultDelegate
-from tactful.ui.fillin import FillInForm, FillInMemory
-from tactful.ui.preview import DEFAULT_VARIANT, PreviewPane
+from tactful.ui.current_reply import CurrentReply
+from tactful.ui.fillin import FillInMemory
+from tactful.ui.findings import CheckFunction
+from tactful.ui.focus import FocusKeeper
+from tactful.ui.mood import CustomerMood, MoodSource
+from tactful.ui.popup_keys import FILLIN_HINT, KEY_HINT, Action, command_for
+from tactful.ui.popup_layout import PAGE_EMPTY, PAGE_FILLIN, PAGE_RESULTS, POPUP_SIZE, PopupLayout
 from tactful.ui.resultmodel import ResultModel
 
 log = logging.getLogger(__name__)
 
 RESULT_LIMIT = 20
 SUGGESTION_LIMIT = 8
-POPUP_SIZE = QSize(920, 540)
 SCREEN_MARGIN = 40
-FOCUS_LOSS_MS = 80
-"""The focus must stay away this long before the popup hides (window managers flicker)."""
-ACTIVATE_RETRY_MS = 150
-"""Not focused this long after showing: ask the window manager again, as the user."""
 EMPTY_HINT = (
     "Type what the customer needs (“parcel late”, “refund”, “angry”) or paste their message."
-)
-KEY_HINT = "↑↓ choose · Enter pastes · Ctrl+Enter copies · Ctrl+1…9 picks · Tab variant · Esc hides"
-FILLIN_HINT = "Enter pastes · Ctrl+Enter copies · Tab next field · Esc back to the results"
-
-PAGE_RESULTS, PAGE_EMPTY, PAGE_FILLIN = 0, 1, 2
-MOOD_STYLE = (
-    "QLabel#customerMood { background: rgba(232, 160, 32, 0.18); border-radius: 5px; "
-    "padding: 4px 10px; }"
 )
 
 
@@ -78,30 +59,15 @@ class PasteService(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class CustomerMood:
-    """What a query (often a pasted customer message) says about the customer.
-
-    Attributes:
-        cues: Short labels, each with the words that show it: ``angry (“unacceptable”)``.
-        reminders: Tone reminders that fit, best first; shown before the template's own.
-    """
-
-    cues: tuple[str, ...] = ()
-    reminders: tuple[str, ...] = ()
-
-
 BoostSource = Callable[[], Mapping[str, float]]
 """Frecency and favourite boosts by full template id, read at each search."""
-MoodSource = Callable[[str], CustomerMood]
-"""Reads the customer's mood from the query (the app passes core's customer reader)."""
 
 
 class Popup(QWidget):
     """The search popup.
 
     Args:
-        library: The templates to search.
+        library: The templates to search; its team tone rules go to the check.
         settings: Agent name and company, default channel, paste method.
         paster: Pastes or copies the chosen reply.
         windows: Tells which window the agent was in before the popup showed.
@@ -110,6 +76,8 @@ class Popup(QWidget):
             before anything is typed; none when ``None``.
         read_mood: Reads the customer's mood from the query, once per search;
             its cues show above the results and its reminders come first.
+        check: The tone check (``check_tone``), run on the selected reply as it
+            would be pasted; no tone notes when ``None``.
         parent: Qt parent (normally none: the popup is a top-level window).
 
     Signals:
@@ -128,6 +96,7 @@ class Popup(QWidget):
         memory: FillInMemory,
         boosts: BoostSource | None = None,
         read_mood: MoodSource | None = None,
+        check: CheckFunction | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -145,115 +114,38 @@ class Popup(QWidget):
         self._memory = memory
         self._boosts = boosts
         self._read_mood = read_mood
-        self._mood = CustomerMood()
         self._target: WindowRef | None = None
-        self._was_active = False
-        self._variant = 0
         self._pending: tuple[Template, str, bool] | None = None
         self._last_query: str | None = None
-        self._focus_check = QTimer(self)
-        self._focus_check.setSingleShot(True)
-        self._focus_check.setInterval(FOCUS_LOSS_MS)
-        self._focus_check.timeout.connect(self._on_focus_check)
+        self._focus = FocusKeeper(
+            self, windows, on_lost=self.dismiss, keep_open=lambda: self.fillin_open
+        )
         self._build()
+        self.reply = CurrentReply(
+            self.preview, library, settings, mood=lambda: self.mood, check=check
+        )
         self._show_empty(EMPTY_HINT)
 
     # --- construction ---------------------------------------------------
 
     def _build(self) -> None:
-        frame = QFrame(self)
-        frame.setObjectName("popupFrame")
-        frame.setFrameShape(QFrame.Shape.StyledPanel)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(frame)
-
-        self.search_field = QLineEdit()
-        self.search_field.setObjectName("search")
-        self.search_field.setPlaceholderText(
-            "Describe the situation or paste the customer's message"
-        )
-        self.search_field.setClearButtonEnabled(True)
-        find_icon = QIcon.fromTheme("edit-find")
-        if not find_icon.isNull():
-            self.search_field.addAction(find_icon, QLineEdit.ActionPosition.LeadingPosition)
-        font = self.search_field.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        self.search_field.setFont(font)
-        self.search_field.setMinimumHeight(44)
+        self.model = ResultModel(self._library, self)
+        ui = PopupLayout(self, self.model)
+        self.search_field = ui.search_field
+        self.mood_label = ui.mood_label
+        self.list_view = ui.list_view
+        self.empty_label = ui.empty_label
+        self.fillin = ui.fillin
+        self.pages = ui.pages
+        self.preview = ui.preview
+        self.status = ui.status
         self.search_field.textChanged.connect(self._on_text_changed)
         self.search_field.installEventFilter(self)
-
-        self.mood_label = QLabel()
-        self.mood_label.setObjectName("customerMood")
-        self.mood_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.mood_label.setWordWrap(True)
-        self.mood_label.setStyleSheet(MOOD_STYLE)
-        self.mood_label.hide()
-        mood_row = QHBoxLayout()
-        mood_row.setContentsMargins(12, 0, 12, 6)
-        mood_row.addWidget(self.mood_label)
-
-        self.model = ResultModel(self._library, self)
-        self.list_view = QListView()
-        self.list_view.setObjectName("results")
-        self.list_view.setModel(self.model)
-        self.list_view.setItemDelegate(ResultDelegate(self.list_view))
-        self.list_view.setUniformItemSizes(True)
-        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.list_view.setFrameShape(QFrame.Shape.NoFrame)
-        self.list_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.list_view.selectionModel().currentChanged.connect(self._on_current_changed)
         self.list_view.doubleClicked.connect(lambda index: self._choose(index.row(), False))
-
-        self.empty_label = QLabel()
-        self.empty_label.setObjectName("emptyHint")
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setEnabled(False)
-        self.empty_label.setContentsMargins(24, 24, 24, 24)
-
-        self.fillin = FillInForm()
         self.fillin.accepted.connect(self._on_fillin_accepted)
         self.fillin.cancelled.connect(self._close_fillin)
         self.fillin.changed.connect(self._on_fillin_changed)
-
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.list_view)
-        self.pages.addWidget(self.empty_label)
-        self.pages.addWidget(self.fillin)
-
-        self.preview = PreviewPane()
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.pages)
-        splitter.addWidget(self.preview)
-        splitter.setStretchFactor(0, 11)
-        splitter.setStretchFactor(1, 9)
-        splitter.setSizes([500, 420])
-
-        self.status = QLabel(KEY_HINT)
-        self.status.setObjectName("keyHint")
-        self.status.setEnabled(False)
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-
-        top = QHBoxLayout()
-        top.setContentsMargins(12, 12, 12, 6)
-        top.addWidget(self.search_field)
-        bottom = QHBoxLayout()
-        bottom.setContentsMargins(14, 4, 14, 8)
-        bottom.addWidget(self.status, 1)
-        layout = QVBoxLayout(frame)
-        layout.setContentsMargins(1, 1, 1, 1)
-        layout.setSpacing(0)
-        layout.addLayout(top)
-        layout.addLayout(mood_row)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(bottom)
-        self.resize(POPUP_SIZE)
 
     # --- state from outside ------------------------------------------------
 
@@ -270,21 +162,25 @@ class Popup(QWidget):
     @property
     def channel(self) -> str | None:
         """The variant shown for the current result (``None`` for the default body)."""
-        channels = self.preview.channels
-        if not channels or self._variant >= len(channels) or self._variant == 0:
-            return None
-        return channels[self._variant]
+        return self.reply.channel
+
+    @property
+    def mood(self) -> CustomerMood:
+        """What the current query says about the customer."""
+        return self.mood_label.mood
 
     def set_library(self, library: Library) -> None:
-        """Search ``library`` from now on."""
+        """Search ``library`` (and check replies with its team rules) from now on."""
         self._library = library
         self.model.set_library(library)
+        self.reply.set_library(library)
         self._last_query = None
         self._search(self.search_field.text())
 
     def set_settings(self, settings: Settings) -> None:
         """Use new settings (default channel, built-in values, paste method)."""
         self._settings = settings
+        self.reply.set_settings(settings)
         self._last_query = None
         self._search(self.search_field.text())
 
@@ -299,11 +195,10 @@ class Popup(QWidget):
             self.search_field.selectAll()
             self._search(self.search_field.text())
             self._place()
-        self._was_active = False
+        self._focus.shown()
         self.show()
         self.raise_()
         self.activateWindow()
-        QTimer.singleShot(ACTIVATE_RETRY_MS, self, self._ensure_active)
         if not self.fillin_open:
             self.search_field.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
@@ -316,8 +211,7 @@ class Popup(QWidget):
 
     def dismiss(self) -> None:
         """Hide the popup (the form's typed values are kept until the next choice)."""
-        self._was_active = False
-        self._focus_check.stop()
+        self._focus.stop()
         self.hide()
 
     def _place(self) -> None:
@@ -330,50 +224,21 @@ class Popup(QWidget):
         self.resize(width, height)
         self.move(area.center().x() - width // 2, area.center().y() - height // 2)
 
-    def _ensure_active(self) -> None:
-        """Ask the window manager as a pager would, when it ignored the app's own request.
-
-        Window managers with focus-stealing prevention may refuse a background
-        app's activation; a request marked as coming from the user is honoured.
-        """
-        if self.isVisible() and not self.isActiveWindow():
-            log.info("popup not focused after showing; asking the window manager again")
-            self._windows.activate(WindowRef(int(self.winId()), "tactful", self.windowTitle()))
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Hide on losing the focus (not while the fill-in form is open)."""
-        if event.type() == QEvent.Type.ActivationChange:
-            if self.isActiveWindow():
-                self._was_active = True
-                self._focus_check.stop()
-            elif self._was_active and self.isVisible() and not self.fillin_open:
-                self._focus_check.start()
-        super().changeEvent(event)
-
-    def _on_focus_check(self) -> None:
-        """Hide when the focus went elsewhere and stayed there (not a passing flicker)."""
-        if self.isVisible() and not self.isActiveWindow() and not self.fillin_open:
-            log.info("popup lost the focus to %s; hiding", QGuiApplication.focusWindow())
-            self.dismiss()
-
     # --- searching -----------------------------------------------------------
 
     def _on_text_changed(self, text: str) -> None:
         if not self.fillin_open:
             self._search(text)
 
-    def _search_channel(self) -> str | None:
-        return self._settings.default_channel or None
-
     def _search(self, text: str) -> None:
         if text == self._last_query:
             return
         self._last_query = text
-        self._set_mood(
+        self.mood_label.show_mood(
             self._read_mood(text) if self._read_mood and text.strip() else CustomerMood()
         )
         boosts = self._boosts() if self._boosts is not None else None
-        channel = self._search_channel()
+        channel = self._settings.default_channel or None
         if text.strip():
             hits = self._library.search(text, limit=RESULT_LIMIT, channel=channel, boosts=boosts)
         else:
@@ -387,17 +252,6 @@ class Popup(QWidget):
             self._show_empty(f"No reply matches “{text.strip()[:60]}”. Try other words.")
         else:
             self._show_empty(EMPTY_HINT)
-
-    @property
-    def mood(self) -> CustomerMood:
-        """What the current query says about the customer."""
-        return self._mood
-
-    def _set_mood(self, mood: CustomerMood) -> None:
-        self._mood = mood
-        if mood.cues:
-            self.mood_label.setText("The customer sounds: " + " · ".join(mood.cues))
-        self.mood_label.setVisible(bool(mood.cues))
 
     def _suggestions(self, boosts: Mapping[str, float]) -> list[Hit]:
         """Most used and favourite replies, shown before anything is typed."""
@@ -429,55 +283,11 @@ class Popup(QWidget):
         return self.model.template(self.current_row())
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        template = self.model.template(current.row()) if current.isValid() else None
-        if template is None:
-            self.preview.clear()
-            return
-        channels = [DEFAULT_VARIANT, *template.channels]
-        wanted = self._settings.default_channel
-        self._variant = channels.index(wanted) if wanted in template.channels else 0
-        self._update_preview(template)
-
-    def _known_values(self) -> dict[str, str]:
-        s = self._settings
-        return builtin_values(
-            agent_name=s.agent_name, agent_signature=s.agent_signature, company=s.company
-        )
-
-    def reminders_for(self, template: Template) -> list[str]:
-        """Tone reminders: the customer's mood first, then the template's, then its situation's."""
-        texts: list[str] = list(self._mood.reminders)
-        texts += template.tone
-        texts += [r.text for r in self._library.reminders_for(template.situation)]
-        return list(dict.fromkeys(t for t in texts if t))
-
-    def _update_preview(self, template: Template, extra: Mapping[str, str] | None = None) -> None:
-        channels = [DEFAULT_VARIANT, *template.channels]
-        self._variant %= len(channels)
-        values = self._known_values()
-        values.update({k: v for k, v in (extra or {}).items() if v})
-        self.preview.show_reply(
-            template.title,
-            template.body_for(self.channel_of(template)),
-            values,
-            channels,
-            self._variant,
-            self.reminders_for(template),
-        )
-
-    def channel_of(self, template: Template) -> str | None:
-        """The variant chosen for ``template`` (``None``: the default body)."""
-        channels = [DEFAULT_VARIANT, *template.channels]
-        index = self._variant % len(channels)
-        return None if index == 0 else channels[index]
+        self.reply.select(self.model.template(current.row()) if current.isValid() else None)
 
     def cycle_variant(self, step: int = 1) -> None:
         """Show the next (or previous) channel variant of the current result."""
-        template = self.current_template()
-        if template is None or not template.channels:
-            return
-        self._variant = (self._variant + step) % (len(template.channels) + 1)
-        self._update_preview(template)
+        self.reply.cycle(step)
 
     def move_selection(self, delta: int) -> None:
         """Move the selection by ``delta`` rows, clamped to the list."""
@@ -499,8 +309,8 @@ class Popup(QWidget):
             return
         if row != self.current_row():
             self.list_view.setCurrentIndex(self.model.index(row))
-        body = template.body_for(self.channel_of(template))
-        known = self._known_values()
+        body = self.reply.body()
+        known = self.reply.known_values()
         try:
             needed = needs_input(body, known)
         except PlaceholderError as exc:
@@ -523,7 +333,7 @@ class Popup(QWidget):
         self.pages.setCurrentIndex(PAGE_FILLIN)
         self.status.setText(FILLIN_HINT)
         self.fillin.start(template.title, needed, prefill, fallbacks)
-        self._update_preview(template, prefill)
+        self.reply.show(prefill)
 
     def _close_fillin(self) -> None:
         self._pending = None
@@ -531,20 +341,18 @@ class Popup(QWidget):
         if self.fillin_open:
             has_rows = self.model.rowCount() > 0
             self.pages.setCurrentIndex(PAGE_RESULTS if has_rows else PAGE_EMPTY)
-            template = self.current_template()
-            if template is not None:
-                self._update_preview(template)
+            self.reply.show()
             self.search_field.setFocus()
 
     def _on_fillin_changed(self, values: dict[str, str]) -> None:
         if self._pending is not None:
-            self._update_preview(self._pending[0], values)
+            self.reply.show(values)
 
     def _on_fillin_accepted(self, typed: dict[str, str], copy_only: bool) -> None:
         if self._pending is None:
             return
         template, body, pending_copy = self._pending
-        values = self._known_values()
+        values = self.reply.known_values()
         values.update({k: v for k, v in typed.items() if v})
         lacking = missing(body, values)
         if lacking:
@@ -568,42 +376,22 @@ class Popup(QWidget):
     # --- keys ------------------------------------------------------------------
 
     def handle_key(self, event: QKeyEvent) -> bool:
-        """The popup's keys in results mode; ``True`` when the key was used."""
-        key = event.key()
-        mods = event.modifiers()
-        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        if key == Qt.Key.Key_Escape:
+        """Carry out the key's command in results mode; ``True`` when the key was used."""
+        command = command_for(event.key(), event.modifiers())
+        if command is None:
+            return False
+        action, amount = command.action, command.amount
+        if action is Action.HIDE:
             self.dismiss()
-            return True
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.choose(copy_only=ctrl)
-            return True
-        if key == Qt.Key.Key_Down:
-            self.move_selection(1)
-            return True
-        if key == Qt.Key.Key_Up:
-            self.move_selection(-1)
-            return True
-        if key == Qt.Key.Key_PageDown:
-            self.move_selection(5)
-            return True
-        if key == Qt.Key.Key_PageUp:
-            self.move_selection(-5)
-            return True
-        if key == Qt.Key.Key_Backtab or (
-            key == Qt.Key.Key_Tab and mods & Qt.KeyboardModifier.ShiftModifier
-        ):
-            self.cycle_variant(-1)
-            return True
-        if key == Qt.Key.Key_Tab:
-            self.cycle_variant(1)
-            return True
-        if ctrl and Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
-            row = int(key) - int(Qt.Key.Key_1)
-            if row < self.model.rowCount():
-                self.choose(row)
-            return True
-        return False
+        elif action in (Action.PASTE, Action.COPY):
+            self.choose(copy_only=action is Action.COPY)
+        elif action is Action.MOVE:
+            self.move_selection(amount)
+        elif action is Action.VARIANT:
+            self.cycle_variant(amount)
+        elif action is Action.PICK and amount < self.model.rowCount():
+            self.choose(amount)
+        return True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Route the search field's navigation keys to :meth:`handle_key`."""

@@ -1,25 +1,30 @@
-"""The popup's preview pane: the whole reply, its channel variants and its tone reminders.
+"""The popup's preview pane: the reply as it will be pasted, its tone notes and reminders.
 
 The reply is shown as plain text (never rich text: packs come from anywhere),
 with each placeholder marked: one that already has a value (from settings or
 typed in the fill-in form) shows that value underlined, one without shows its
 name on a highlighter background. A tab bar lists the channel variants the
-template has and marks the current one (Tab in the popup cycles them). The
-reminders come in from the popup already ordered; this pane only shows them.
+template has and marks the current one (Tab in the popup cycles them).
+
+What core's tone check found in the text that would be pasted is marked in
+place (as in the Check-a-draft window, with a tooltip per finding) and
+summed up in one line under the reply. The reminders and the findings come
+in from the popup; this pane only shows them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QFrame, QLabel, QTabBar, QTextEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFont, QHelpEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QFrame, QLabel, QTabBar, QTextEdit, QToolTip, QVBoxLayout, QWidget
 
-from tactful.core.errors import PlaceholderError
-from tactful.core.placeholders import Placeholder, parse
-from tactful.ui.fillin import label_for
+from tactful.core.tone import Finding
+from tactful.ui.findings import Utf16Map, highlight_selections, tooltip_html
+from tactful.ui.reply_text import PastedReply, PieceKind
 from tactful.ui.theme import mark_colors
+from tactful.ui.tone_notes import ToneNotesLine
 
 DEFAULT_VARIANT = "default"
 MAX_REMINDERS = 5
@@ -55,6 +60,8 @@ class PreviewPane(QWidget):
         self.body.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.body.setFrameShape(QFrame.Shape.NoFrame)
         self.body.viewport().setAutoFillBackground(False)
+        self.body.viewport().installEventFilter(self)
+        self.tone_notes = ToneNotesLine()
         self.reminders_heading = QLabel("Tone reminders")
         self.reminders_heading.setObjectName("previewToneHeading")
         heading_font = self.reminders_heading.font()
@@ -71,6 +78,7 @@ class PreviewPane(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.variants)
         layout.addWidget(self.body, 1)
+        layout.addWidget(self.tone_notes)
         self.tone_box = QFrame()
         self.tone_box.setObjectName("toneBox")
         self.tone_box.setStyleSheet(TONE_BOX_STYLE)
@@ -81,6 +89,8 @@ class PreviewPane(QWidget):
         tone_layout.addWidget(self.reminders)
         layout.addWidget(self.tone_box)
         self._channels: list[str] = []
+        self._notes: list[tuple[Finding, int, int]] = []
+        self._map = Utf16Map("")
         self.clear()
 
     @property
@@ -95,7 +105,17 @@ class PreviewPane(QWidget):
         self._set_variants([], 0)
         self.body.clear()
         self.body.hide()
+        self._set_notes(PastedReply("", (), ""), ())
         self.tone_box.hide()
+
+    @property
+    def notes(self) -> list[Finding]:
+        """The tone findings marked in the reply shown."""
+        return [finding for finding, _start, _end in self._notes]
+
+    def marked_words(self) -> list[str]:
+        """The preview's text under each tone finding's mark, in order."""
+        return [s.cursor.selectedText() for s in self.body.extraSelections()]
 
     def _set_variants(self, channels: Sequence[str], current: int) -> None:
         self._channels = list(channels)
@@ -112,32 +132,33 @@ class PreviewPane(QWidget):
     def show_reply(
         self,
         title: str,
-        body: str,
-        values: Mapping[str, str],
+        reply: PastedReply,
         channels: Sequence[str],
         current: int,
         reminders: Sequence[str],
+        notes: Sequence[Finding] = (),
     ) -> None:
-        """Show ``body`` with its placeholders marked and ``reminders`` below.
+        """Show ``reply`` with its placeholders and ``notes`` marked, ``reminders`` below.
 
         Args:
             title: The template's title.
-            body: The text of the current variant.
-            values: Known placeholder values (shown in place of their names).
+            reply: The current variant, split into pieces with the known values.
             channels: The variants, ``"default"`` first.
             current: The index of the variant shown.
             reminders: Tone reminders, most relevant first.
+            notes: What the tone check found in ``reply.text``.
         """
         self.title.setText(title)
         self.title.show()
         self._set_variants(channels, current)
-        self._fill_body(body, values)
+        self._fill_body(reply)
+        self._set_notes(reply, notes)
         self.body.show()
         shown = list(reminders)[:MAX_REMINDERS]
         self.reminders.setText("\n".join(f"•  {text}" for text in shown))
         self.tone_box.setVisible(bool(shown))
 
-    def _fill_body(self, body: str, values: Mapping[str, str]) -> None:
+    def _fill_body(self, reply: PastedReply) -> None:
         self.body.clear()
         cursor = QTextCursor(self.body.document())
         plain = QTextCharFormat()
@@ -149,18 +170,45 @@ class PreviewPane(QWidget):
         filled.setFontUnderline(True)
         filled.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
         filled.setFontWeight(QFont.Weight.DemiBold)
-        try:
-            segments = parse(body.strip("\n"))
-        except PlaceholderError:
-            cursor.insertText(body, plain)
-            return
-        for seg in segments:
-            if isinstance(seg, Placeholder):
-                value = values.get(seg.name, "")
-                if value:
-                    cursor.insertText(value, filled)
-                else:
-                    cursor.insertText(f"\u2009{label_for(seg.name)}\u2009", empty)
-            else:
-                cursor.insertText(seg, plain)
+        formats = {PieceKind.TEXT: plain, PieceKind.VALUE: filled}
+        for piece in reply.pieces:
+            cursor.insertText(piece.shown, formats.get(piece.kind, empty))
         self.body.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _set_notes(self, reply: PastedReply, notes: Sequence[Finding]) -> None:
+        self._map = Utf16Map(reply.shown)
+        self._notes = []
+        for finding in notes:
+            start, end = reply.shown_span(finding.start, finding.end)
+            self._notes.append((finding, self._map.to_qt(start), self._map.to_qt(end)))
+        self.body.setExtraSelections(
+            highlight_selections(self.body.document(), self._notes, self.body.palette())
+        )
+        self.tone_notes.show_notes(list(notes), reply.text)
+
+    def note_at(self, position: int) -> Finding | None:
+        """The tone finding marked at Qt position ``position`` of the body, if any."""
+        for finding, start, end in self._notes:
+            if start <= position < end:
+                return finding
+        return None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Over a marked finding, the tooltip says why it matters and what reads better."""
+        if (
+            self._notes
+            and watched is self.body.viewport()
+            and event.type() == QEvent.Type.ToolTip
+            and isinstance(event, QHelpEvent)
+        ):
+            position = self.body.cursorForPosition(event.pos()).position()
+            finding = self.note_at(position) or (
+                self.note_at(position - 1) if position > 0 else None
+            )
+            if finding is None:
+                QToolTip.hideText()
+                event.ignore()
+            else:
+                QToolTip.showText(event.globalPos(), tooltip_html(finding), self.body.viewport())
+            return True
+        return super().eventFilter(watched, event)

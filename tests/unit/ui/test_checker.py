@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from tactful.core.model import ToneRule
 from tactful.core.tone import Finding, check_tone
-from tactful.ui.checker import CheckerWindow, Utf16Map, highlight_colors
+from tactful.ui.checker import CheckerWindow
+from tactful.ui.findings import Utf16Map, highlight_colors
 from tactful.ui.theme import dark_palette
 
 

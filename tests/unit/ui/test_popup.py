@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from tactful.core.library import Library
 from tactful.core.settings import Settings
-from tactful.ui.popup import CustomerMood, Popup
+from tactful.ui.mood import CustomerMood
+from tactful.ui.popup import Popup
 
 from .conftest import HELPDESK, Desk
 
