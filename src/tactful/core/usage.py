@@ -111,7 +111,10 @@ class UsageStore:
         try:
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             self._check_version(db)
-            db.execute("PRAGMA journal_mode = WAL")
+            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode NORMAL cannot corrupt the file; it only skips an fsync per use.
+            db.execute("PRAGMA synchronous = NORMAL")
             self._migrate(db)
         except BaseException:
             db.close()

@@ -281,6 +281,16 @@ def test_replace_pack_equals_a_full_rebuild() -> None:
     )
 
 
+def test_replace_pack_after_a_pickle_round_trip_equals_a_full_rebuild() -> None:
+    a = pack_templates("a", ["Order late", "Parcel lost"])
+    b = pack_templates("b", ["Refund now", "Charged twice"], situation="billing_error")
+    b2 = pack_templates("b", ["Money back", "Late parcel"], situation="refund_request")
+    loaded = pickle.loads(pickle.dumps(SearchIndex.build(a + b, SITUATIONS, LEXICON)))
+    assert_same_results(
+        loaded.replace_pack("b", b2, SITUATIONS), SearchIndex.build(a + b2, SITUATIONS, LEXICON)
+    )
+
+
 def test_replace_pack_with_changed_situations_equals_a_full_rebuild() -> None:
     a = pack_templates("a", ["Hello"], situation="loyalty")
     b = pack_templates("b", ["World"], situation="loyalty")
