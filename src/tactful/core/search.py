@@ -201,6 +201,8 @@ class _Parts:
     forms: dict[str, tuple[str, ...]]
     profiles: Profiles
     lexicon: Lexicon
+    vocab: list[str]
+    """The words of the index (concepts left out), sorted: for completions and typos."""
     situation_ids: tuple[str, ...]
     """The situations of the indexed templates."""
     situation_of: array[int]
@@ -254,13 +256,10 @@ class SearchIndex:
         self._lexicon = parts.lexicon
         self._profiles = parts.profiles
         docs = parts.docs
-        self._live = sum(1 for doc in docs if doc is not None)
+        self._live = len(docs) - docs.count(None)
         self._by_full_id: dict[str, int] | None = None
-        self._vocab = sorted(t for t in parts.postings if not t.startswith(CONCEPT_PREFIX))
-        by_len: dict[int, list[str]] = {}
-        for word in self._vocab:
-            by_len.setdefault(len(word), []).append(word)
-        self._vocab_by_len = by_len
+        self._vocab = parts.vocab
+        self._vocab_by_len: dict[int, list[str]] | None = None
         self._situation_place = {sid: n for n, sid in enumerate(parts.situation_ids)}
         self._cache: dict[tuple[str, str], object] = {}
 
@@ -317,6 +316,7 @@ class SearchIndex:
             forms=_spellings(postings, {}),
             profiles=Profiles.build(pack_counts.values(), situations, lexicon),
             lexicon=lexicon,
+            vocab=sorted(t for t in postings if not t.startswith(CONCEPT_PREFIX)),
             situation_ids=groups[0],
             situation_of=groups[1],
         )
@@ -418,6 +418,7 @@ class SearchIndex:
             forms=_spellings(postings, old.forms),
             profiles=Profiles.build(pack_counts.values(), situations, self._lexicon),
             lexicon=self._lexicon,
+            vocab=sorted(t for t in postings if not t.startswith(CONCEPT_PREFIX)),
             situation_ids=groups[0],
             situation_of=groups[1],
         )
@@ -475,6 +476,11 @@ class SearchIndex:
         cached = self._cached("fuzzy", word)
         if isinstance(cached, list):
             return cached
+        if self._vocab_by_len is None:
+            by_len: dict[int, list[str]] = {}
+            for known in self._vocab:
+                by_len.setdefault(len(known), []).append(known)
+            self._vocab_by_len = by_len
         found = _fuzzy_lookup(word, self._vocab_by_len)
         self._remember("fuzzy", word, found)
         return found
