@@ -69,8 +69,20 @@ def x_display(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh Xvfb server; ``DISPLAY`` points at it during the test."""
     xvfb = need_tool("Xvfb")
     read_fd, write_fd = os.pipe()
+    # -noreset: by default Xvfb resets whenever its last client leaves (the readiness
+    # probe below does), and a client connecting during the reset is dropped.
     proc = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        [
+            xvfb,
+            "-displayfd",
+            str(write_fd),
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ],
         pass_fds=(write_fd,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
