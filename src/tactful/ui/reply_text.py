@@ -8,7 +8,8 @@ placeholder gets its non-empty value, else its fallback, as
 in the pasted text and what the preview shows for it.
 
 A placeholder with neither a value nor a fallback is never pasted as it is:
-the fill-in form asks for it first. In the checked text it stands in as its
+the fill-in form asks for it first (and what the agent types goes into every
+occurrence of the name, those with a fallback too). In the checked text it stands in as its
 label ("Order ID"), so sentences keep their shape and length, and a finding
 that lies wholly inside such a stand-in is not reported (it would be about the
 label, not about anything the customer will read).
@@ -100,7 +101,10 @@ class PastedReply:
         Inside literal text and values the offsets carry over one to one; a
         span that touches a marked placeholder widens to the whole label.
         """
-        return self._shown_offset(start, at_end=False), self._shown_offset(end, at_end=True)
+        shown_start = self._shown_offset(start, at_end=False)
+        if end <= start:
+            return shown_start, shown_start
+        return shown_start, self._shown_offset(end, at_end=True)
 
     def _shown_offset(self, offset: int, *, at_end: bool) -> int:
         piece = self._piece_at(offset - 1 if at_end and offset > 0 else offset)
@@ -137,11 +141,16 @@ def pasted_reply(body: str, values: Mapping[str, str]) -> PastedReply:
     except PlaceholderError:
         whole = Piece(PieceKind.TEXT, 0, len(source), source, source, 0)
         return PastedReply(source, (whole,), source, malformed=True)
+    asked = {  # the form asks for these, and the answer goes into every occurrence
+        seg.name
+        for seg in segments
+        if isinstance(seg, Placeholder) and not values.get(seg.name) and seg.fallback is None
+    }
     pieces: list[Piece] = []
     text_at = shown_at = 0
     for seg in segments:
         if isinstance(seg, Placeholder):
-            kind, pasted, shown = _placeholder(seg, values)
+            kind, pasted, shown = _placeholder(seg, values, asked)
             name = seg.name
         else:
             kind, pasted, shown, name = PieceKind.TEXT, seg, seg, ""
@@ -151,14 +160,16 @@ def pasted_reply(body: str, values: Mapping[str, str]) -> PastedReply:
     return _trim_newlines(pieces)
 
 
-def _placeholder(seg: Placeholder, values: Mapping[str, str]) -> tuple[PieceKind, str, str]:
+def _placeholder(
+    seg: Placeholder, values: Mapping[str, str], asked: set[str]
+) -> tuple[PieceKind, str, str]:
     value = values.get(seg.name)
     if value:
         return PieceKind.VALUE, value, value
     label = f"{MARK_PAD}{label_for(seg.name)}{MARK_PAD}"
-    if seg.fallback is not None:
-        return PieceKind.FALLBACK, seg.fallback, label
-    return PieceKind.MISSING, label_for(seg.name), label
+    if seg.name in asked or seg.fallback is None:
+        return PieceKind.MISSING, label_for(seg.name), label
+    return PieceKind.FALLBACK, seg.fallback, label
 
 
 def _trim_newlines(pieces: list[Piece]) -> PastedReply:

@@ -14,6 +14,11 @@ from tactful.ui.checker import CheckerWindow
 from tactful.ui.findings import Utf16Map, highlight_colors
 from tactful.ui.theme import dark_palette
 
+DRAFT = (
+    "Hi, sorry for any inconvenience. As I said, you should have checked the size chart "
+    "before ordering. Hopefully the replacement is with you soon!!! Sorry for the wait."
+)
+
 
 def make(qtbot: QtBot, rules: Sequence[ToneRule] = ()) -> CheckerWindow:
     window = CheckerWindow(check_tone, rules, debounce_ms=10)
@@ -172,3 +177,61 @@ def test_utf16_map_round_trips() -> None:
         assert mapping.from_qt(mapping.to_qt(i)) == i
     assert mapping.to_qt(2) == 3
     assert mapping.to_qt(len(text)) == len(text.encode("utf-16-le")) // 2
+
+
+def test_replace_button_is_visible_whole_and_says_what_it_does(qtbot: QtBot) -> None:
+    window = make(qtbot)
+    qtbot.waitExposed(window)
+    window.set_text("Hi Jo. Sorry for the wait! I've refunded it.")
+    (button,) = window.replace_buttons()
+    qtbot.waitUntil(button.isVisible)
+    assert button.text() == "Replace with “Thank you for waiting”"
+    viewport = window.list.viewport()
+    assert viewport.rect().contains(button.geometry().translated(button.parentWidget().pos()))
+    assert button.visibleRegion().boundingRect() == button.rect()  # nothing covers or cuts it
+
+
+def rows_in_view_fit(window: CheckerWindow) -> bool:
+    """Whether every row in view is as tall as its wrapped text needs."""
+    for row in window.rows():
+        if not row.isVisible():
+            continue
+        if row.height() < row.heightForWidth(row.width()):
+            return False
+        labels = (row.words, row.message, row.better)
+        if any(lb.height() < lb.heightForWidth(lb.width()) for lb in labels if lb.isVisible()):
+            return False
+    return True
+
+
+def test_rows_are_tall_enough_for_their_wrapped_text(qtbot: QtBot) -> None:
+    window = make(qtbot)
+    qtbot.waitExposed(window)
+    window.set_text(DRAFT)
+    rows = window.rows()
+    assert len(rows) >= 5
+    qtbot.waitUntil(lambda: rows_in_view_fit(window))
+    window.list.scrollToBottom()
+    qtbot.waitUntil(lambda: rows[-1].isVisible() and rows_in_view_fit(window))
+    window.resize(420, window.height())  # narrower: the text wraps more and rows grow
+    qtbot.waitUntil(lambda: rows[-1].width() < 420 and rows_in_view_fit(window))
+    assert rows[-1].height() > rows[-1].heightForWidth(800)
+
+
+def test_rows_follow_the_list_order_of_the_text(qtbot: QtBot) -> None:
+    window = make(qtbot)
+    window.set_text(DRAFT)
+    starts = [row.finding.start for row in window.rows()]
+    assert starts == sorted(starts)
+    assert [f.start for f in window.findings()] == starts
+
+
+def test_severity_colours_follow_the_theme(qtbot: QtBot) -> None:
+    window = make(qtbot)
+    window.set_text("Calm down, I've sent it today.")
+    (row,) = window.rows()
+    light = row.severity.styleSheet()
+    window.setPalette(dark_palette())
+    (row,) = window.rows()
+    assert row.severity.styleSheet() != light
+    assert row.severity.text() == "Warning"
