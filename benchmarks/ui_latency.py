@@ -2,22 +2,27 @@
 
 For each Qt platform (``offscreen`` always; ``xcb`` under a private Xvfb with
 openbox when those are installed) a child process assembles the real app
-(:class:`tactful.app.TactfulApp`, fake OS services) for three libraries:
+(:class:`tactful.app.TactfulApp`, fake OS services) for these libraries:
 
 * an empty library: the baseline, the same steps with no search work;
-* the bundled library;
+* the bundled library, and the same again with the popup's tone check off
+  (the cost of checking the selected reply, measured in the same run);
 * a synthetic library of 10,000 templates (``benchmarks/synthetic.py``).
 
 It then measures
 
 * keystroke-to-repaint: ``QTest.keyClick`` into the search field, through the
-  search and the model reset, until the result view has painted;
+  search, the model reset and the tone check of the selected reply, until the
+  result view has painted;
 * paste-to-repaint: a ~1,000-character customer message set at once;
 * hotkey-to-visible: ``FakeHotkey.trigger()`` until the popup is visible and
-  its search field has painted (first paint).
+  its search field has painted (first paint);
+* fill-in keystroke-to-repaint: a key typed into the fill-in form, through
+  the live preview and its tone check, until the preview has painted.
 
 It prints p50/p95 in milliseconds and each figure's ratio to the baseline of
-the same run. Run: ``.venv/bin/python benchmarks/ui_latency.py [--keystrokes N]``.
+the same run (fill-in figures against the baseline's search keystroke).
+Run: ``.venv/bin/python benchmarks/ui_latency.py [--keystrokes N]``.
 """
 
 from __future__ import annotations
@@ -62,6 +67,8 @@ MESSAGE = (
     "Order number is 55-2193, the email on the account is the one I am writing from. "
     "I have been a customer for years and I have never been treated like this before."
 )
+FILL_TEXT = "hopefully Friday, sorry for the wait"
+"""Typed into the fill-in form: a value the tone check has something to say about."""
 PAINT_TIMEOUT_S = 1.0
 """A keystroke that changes nothing visible (a space with no results) paints nothing."""
 
@@ -102,6 +109,7 @@ class Measurer:
 
         self.view_watch = PaintWatch()
         self.field_watch = PaintWatch()
+        self.preview_watch = PaintWatch()
 
     def wait(self, condition: Callable[[], bool], phase: str) -> bool:
         """Process events until ``condition``; count a timeout under ``phase``."""
@@ -165,14 +173,55 @@ class Measurer:
             field.setText(f"{MESSAGE} (ticket {number})")
             if self.wait(lambda: view.painted, "paste"):
                 pastes.append((time.perf_counter() - start) * 1000)
+        fills = self.measure_fillin(popup, keystroke_limit)
         QTest.keyClick(field, Qt.Key.Key_Escape)
         return {
             "keystroke": keys,
             "paste": pastes,
             "hotkey": shows[1:],
+            "fillin": fills,
             "first_show": shows[0],
             "no_repaint": dict(self.no_repaint),
         }
+
+    def measure_fillin(self, popup: Any, keystroke_limit: int) -> list[float]:
+        """Keys typed into the fill-in form of the first reply that asks for a value."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        from tactful.core.placeholders import needs_input
+
+        known = popup.reply.known_values()
+        for query in QUERIES:
+            popup.search_field.setText(query)
+            self.qapp.processEvents()
+            rows = range(popup.model.rowCount())
+            row = next((r for r in rows if needs_input(popup.model.template(r).body, known)), -1)
+            if row >= 0:
+                break
+        else:
+            return []
+        popup.list_view.setCurrentIndex(popup.model.index(row))
+        popup.choose()
+        self.qapp.processEvents()
+        edit = popup.fillin.edit(popup.fillin.names[0])
+        watch = self.preview_watch
+        popup.preview.body.viewport().installEventFilter(watch)
+        fills: list[float] = []
+        tries = 0
+        while len(fills) < keystroke_limit and tries < 3 * keystroke_limit:
+            edit.clear()
+            self.qapp.processEvents()
+            for char in FILL_TEXT[: keystroke_limit - len(fills)]:
+                tries += 1
+                watch.painted = False
+                start = time.perf_counter()
+                QTest.keyClicks(edit, char)
+                if self.wait(lambda: watch.painted, "fill-in"):
+                    fills.append((time.perf_counter() - start) * 1000)
+        QTest.keyClick(edit, Qt.Key.Key_Escape)
+        self.qapp.processEvents()
+        return fills
 
 
 def _loader(library: Any) -> Callable[[Any], Any]:
@@ -194,6 +243,7 @@ def run_child(keystroke_limit: int, hotkey_reps: int) -> dict[str, Any]:
     from tactful.desktop.notify import FakeNotifier
     from tactful.desktop.paste import FakeKeySender, PasteSelection
     from tactful.paths import Paths
+    from tactful.ui.tone_notes import ToneNotes
 
     measurer = Measurer()
     base = Path(tempfile.mkdtemp(prefix="tactful-bench-"))
@@ -203,14 +253,16 @@ def run_child(keystroke_limit: int, hotkey_reps: int) -> dict[str, Any]:
     synthetic = Pack(
         id="synthetic", name="Synthetic", version="1.0.0", templates=tuple(make_library(10_000))
     )
-    libraries: list[tuple[str, Library]] = [
-        ("empty library (baseline)", Library([])),
-        ("bundled library", load_user_library(paths)),
-        ("10,000 synthetic templates", Library([synthetic])),
+    bundled = load_user_library(paths)
+    libraries: list[tuple[str, Library, bool]] = [
+        ("empty library (baseline)", Library([]), True),
+        ("bundled library", bundled, True),
+        ("bundled library, tone check off", bundled, False),
+        ("10,000 synthetic templates", Library([synthetic]), True),
     ]
     results: dict[str, Any] = {}
     target = WindowRef(7, "Firefox", "Helpdesk")
-    for label, library in libraries:
+    for label, library, tone in libraries:
         hotkey = FakeHotkey()
         services = Services(
             hotkey=HotkeySelection(hotkey, []),
@@ -222,6 +274,8 @@ def run_child(keystroke_limit: int, hotkey_reps: int) -> dict[str, Any]:
             tray_available=False,
         )
         app = TactfulApp(paths, services, library_loader=_loader(library))
+        if not tone:
+            app.popup.reply.tone = ToneNotes(None)
         figures = measurer.measure(app, hotkey, keystroke_limit, hotkey_reps)
         figures["templates"] = len(library.templates)
         results[label] = figures
@@ -305,6 +359,7 @@ def report(platform: str, results: dict[str, Any]) -> None:
         print(_row("keystroke-to-repaint", figures["keystroke"], baseline["keystroke"]))
         print(_row("paste-to-repaint", figures["paste"], baseline["paste"]))
         print(_row("hotkey-to-visible", figures["hotkey"], baseline["hotkey"]))
+        print(_row("fill-in keystroke", figures["fillin"], baseline["keystroke"]))
         print(f"    {'first show':<22} {figures['first_show']:7.2f} ms")
         if figures["no_repaint"]:
             skipped = ", ".join(f"{k}: {v}" for k, v in figures["no_repaint"].items())
@@ -314,6 +369,17 @@ def report(platform: str, results: dict[str, Any]) -> None:
         f"  bundled keystroke-to-repaint mean {statistics.fmean(bundled):.2f} ms "
         f"over {len(bundled)} keystrokes"
     )
+    on, off = results["bundled library"], results["bundled library, tone check off"]
+    for kind, name in (("keystroke", "search keystroke"), ("fillin", "fill-in keystroke")):
+        if on[kind] and off[kind]:
+            print(
+                f"  tone check on/off, bundled {name}: p50 x{_ratio(on[kind], off[kind], 0.5):.2f}"
+                f"  p95 x{_ratio(on[kind], off[kind], 0.95):.2f}"
+            )
+
+
+def _ratio(values: list[float], base: list[float], q: float) -> float:
+    return percentile(values, q) / percentile(base, q)
 
 
 def main() -> int:

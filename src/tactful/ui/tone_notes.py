@@ -126,7 +126,9 @@ class ToneNotesLine(QLabel):
             self.hide()
             return
         warned = any(f.severity == "warning" for f in notes)
-        self.setStyleSheet(WARNING_STYLE if warned else NOTE_STYLE)
+        style = WARNING_STYLE if warned else NOTE_STYLE
+        if style != self.styleSheet():  # re-styling is slow: only when the tint changes
+            self.setStyleSheet(style)
         self.setText(summary(notes, text))
         self.setToolTip(details_html(notes, text))
         self.show()
