@@ -9,6 +9,8 @@ like an agent would and saves PNGs into ``docs/screenshots/``:
 * ``popup.png``: the popup after typing "parcel late birthday";
 * ``popup-message.png``: a pasted angry customer message, with the cues read;
 * ``fillin.png``: the fill-in form for the chosen reply, partly filled;
+* ``popup-tone.png``: a hedged date typed into the form, the tone check's
+  note on it in the preview, with its tooltip;
 * ``popup-dark.png``: the popup in the dark theme;
 * ``settings.png`` and ``checker.png``: the settings and Check-a-draft windows.
 
@@ -42,9 +44,11 @@ SAMPLE_VALUES = {
     "recipient_name": "Maria",
     "customer_name": "Jordan",
 }
+HEDGED_DATE = "hopefully Friday"
+"""Typed into the fill-in form for the tone-notes shot: the check flags the hedge."""
 DRAFT = (
-    "Hi, sorry for any inconvenience. As I said, you should have checked the size chart "
-    "before ordering. Hopefully the replacement should be with you soon!!!"
+    "Hi, sorry for the wait. As I said, you should have checked the size chart before "
+    "ordering. Hopefully the replacement is with you soon!!!"
 )
 
 
@@ -115,13 +119,14 @@ def run_outside(out: Path) -> int:
 def run_inside(out: Path) -> int:
     """Assemble the app on this display, drive it and save the PNGs."""
     from PySide6.QtCore import Qt, QTimer
-    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtGui import QGuiApplication, QTextCursor
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
     from tactful.app import NO_TRAY_MARKER, TactfulApp, desktop_services
     from tactful.core.settings import Settings, save_settings
     from tactful.paths import Paths
+    from tactful.ui.findings import tooltip_html
     from tactful.ui.tray import app_icon
 
     paths = Paths.resolve()
@@ -158,6 +163,26 @@ def run_inside(out: Path) -> int:
         for name in names[:-1] if len(names) > 1 else names:
             QTest.keyClicks(popup.fillin.edit(name), SAMPLE_VALUES.get(name, "…"))
 
+    def type_hedged_date() -> None:
+        """Retype one value as an agent in a hurry might: the tone check notes the hedge."""
+        names = popup.fillin.names
+        name = "delivery_date" if "delivery_date" in names else names[0]
+        edit = popup.fillin.edit(name)
+        edit.clear()
+        QTest.keyClicks(edit, HEDGED_DATE)
+
+    def show_note_tooltip() -> None:
+        """Hover the first marked words in the preview: their tooltip says why."""
+        preview = popup.preview
+        notes = preview.notes
+        if not notes:
+            raise SystemExit("screenshots: the tone check found nothing in the filled reply")
+        cursor = QTextCursor(preview.body.document())
+        cursor.setPosition(preview.body.toPlainText().index(HEDGED_DATE.split()[0]) + 2)
+        point = preview.body.viewport().mapToGlobal(preview.body.cursorRect(cursor).bottomLeft())
+        point.setY(point.y() + 4)
+        QToolTip.showText(point, tooltip_html(notes[0]), preview.body.viewport())
+
     steps: list[tuple[int, Callable[[], Any]]] = [
         (300, popup.summon),
         (300, lambda: type_query(QUERY)),
@@ -165,6 +190,10 @@ def run_inside(out: Path) -> int:
         (100, lambda: QTest.keyClick(popup.search_field, Qt.Key.Key_Return)),
         (200, fill_some),
         (400, lambda: grab(popup, "fillin.png")),
+        (100, type_hedged_date),
+        (300, show_note_tooltip),
+        (600, lambda: grab(popup, "popup-tone.png")),
+        (100, QToolTip.hideText),
         (100, lambda: QTest.keyClick(qapp.focusWidget() or popup, Qt.Key.Key_Escape)),
         (100, lambda: popup.search_field.setText(CUSTOMER_MESSAGE)),
         (400, lambda: grab(popup, "popup-message.png")),
@@ -196,7 +225,7 @@ def run_inside(out: Path) -> int:
     app.shutdown()
     for name in saved:
         print(out / name)
-    return 0 if len(saved) == 6 else 1
+    return 0 if len(saved) == 7 else 1
 
 
 def main() -> int:

@@ -52,7 +52,7 @@ DEBOUNCE_MS = 150
 MAX_LISTED = 200
 """The list under the editor shows at most this many findings (all stay highlighted)."""
 WINDOW_SIZE = QSize(720, 660)
-EDITOR_HEIGHT = 190
+EDITOR_HEIGHT = 160
 """The editor's share of the default height; the findings get the rest."""
 CHIP_PADDING = 6
 BUTTON_WORDS = 36

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 
@@ -92,7 +92,7 @@ class FillInForm(QWidget):
         )
         note.setObjectName("fillinNote")
         note.setWordWrap(True)
-        note.setEnabled(False)
+        note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(note)
         layout.addStretch(1)
         self._edits: dict[str, QLineEdit] = {}

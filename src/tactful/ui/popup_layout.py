@@ -10,7 +10,7 @@ and decides what each shows.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QSize, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -60,7 +60,7 @@ class PopupLayout:
         self.empty_label.setWordWrap(True)
         self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setEnabled(False)
+        self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.empty_label.setContentsMargins(24, 24, 24, 24)
         self.fillin = FillInForm()
         self.pages = QStackedWidget()
@@ -69,7 +69,7 @@ class PopupLayout:
         self.preview = PreviewPane()
         self.status = QLabel(KEY_HINT)
         self.status.setObjectName("keyHint")
-        self.status.setEnabled(False)
+        self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)

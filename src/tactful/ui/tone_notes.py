@@ -6,8 +6,9 @@ library's team rules, as the Check-a-draft window gets them) on the text a
 answers so that typing which keeps the same reply selected does not check it
 again. Only the selected reply is checked, never the whole result list.
 
-:class:`ToneNotesLine` is the compact line under the preview: how many notes,
-and their words; its tooltip says why each matters and what reads better.
+:class:`ToneNotesLine` is the compact line under the preview: how many
+warnings and notes, and their words; its tooltip says why each matters and
+what reads better.
 """
 
 from __future__ import annotations
@@ -81,17 +82,19 @@ class ToneNotes:
 
 
 def summary(notes: Sequence[Finding], text: str) -> str:
-    """``2 tone notes (1 warning): “sorry for the wait” · “hopefully”``."""
-    count = len(notes)
+    """``Tone check: 1 warning, 1 note · “hopefully” · “sorry for the wait”``."""
     warnings = sum(1 for f in notes if f.severity == "warning")
-    head = f"{count} tone note{'s' if count != 1 else ''}"
+    others = len(notes) - warnings
+    counts = []
     if warnings:
-        head += f" ({warnings} warning{'s' if warnings != 1 else ''})"
+        counts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    if others:
+        counts.append(f"{others} note{'s' if others != 1 else ''}")
     quoted = list(dict.fromkeys(quoted_words(f, text, QUOTE_LIMIT) for f in notes))
     words = " · ".join(quoted[:WORDS_LISTED])
     if len(quoted) > WORDS_LISTED:
         words += f" · {len(quoted) - WORDS_LISTED} more"
-    return f"{head}: {words}"
+    return f"Tone check: {', '.join(counts)} · {words}"
 
 
 def details_html(notes: Sequence[Finding], text: str) -> str:

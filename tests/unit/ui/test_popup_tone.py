@@ -68,7 +68,7 @@ def test_selected_reply_shows_its_tone_notes(qtbot: QtBot, desk: Desk) -> None:
     assert popup.preview.marked_words() == ["Sorry for the wait"]
     line = popup.preview.tone_notes
     assert line.isVisible()
-    assert line.text() == "1 tone note: “Sorry for the wait”"
+    assert line.text() == "Tone check: 1 note · “Sorry for the wait”"
     assert "Thank you for waiting" in line.toolTip()
     popup.search_field.setText("refund")
     assert popup.preview.title.text() == "Refund done"
@@ -92,7 +92,7 @@ def test_missing_values_are_not_notes_but_typed_ones_are(qtbot: QtBot, desk: Des
         "I'll email you then."
     )
     assert popup.preview.marked_words() == ["Sorry for the wait", "hopefully"]
-    assert popup.preview.tone_notes.text().startswith("2 tone notes (1 warning)")
+    assert popup.preview.tone_notes.text().startswith("Tone check: 1 warning, 1 note")
     QTest.keyClick(popup.fillin.edit("arrival"), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClicks(popup.fillin.edit("arrival"), "on Friday")
     assert popup.preview.marked_words() == ["Sorry for the wait"]

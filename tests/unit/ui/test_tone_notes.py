@@ -70,9 +70,13 @@ def test_summary_counts_and_quotes_the_words() -> None:
     notes = words_found(text, "Calm down", "as I said", "Obviously", "simply")
     notes += words_found(text, "Sorry for the wait", severity="info")
     line = summary(notes, text)
-    assert line == ("5 tone notes (4 warnings): “Calm down” · “as I said” · “Obviously” · 2 more")
+    assert line == (
+        "Tone check: 4 warnings, 1 note · “Calm down” · “as I said” · “Obviously” · 2 more"
+    )
     one = words_found(text, "Sorry for the wait", severity="info")
-    assert summary(one, text) == "1 tone note: “Sorry for the wait”"
+    assert summary(one, text) == "Tone check: 1 note · “Sorry for the wait”"
+    again = words_found(text, "simply") + words_found(text, "simply", severity="info")
+    assert summary(again, text) == "Tone check: 1 warning, 1 note · “simply”"
 
 
 def test_details_are_escaped() -> None:
@@ -89,7 +93,7 @@ def test_line_hides_when_clean(qtbot: QtBot) -> None:
     text = "Sorry for the wait! I've refunded it today."
     line.show_notes(check_tone(text), text)
     assert not line.isHidden()
-    assert "1 tone note" in line.text()
+    assert line.text() == "Tone check: 1 note · “Sorry for the wait”"
     assert "Thank you for waiting" in line.toolTip()
     line.show_notes([], text)
     assert line.isHidden()
