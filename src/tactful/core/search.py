@@ -4,33 +4,21 @@ The popup searches on every keystroke, so the library is indexed once per
 change (``SearchIndex.build``, or ``replace_pack`` when one pack changed) and
 a query only touches the posting lists of its own terms.
 
-Ranking is BM25F: each field of a template (title, keywords, the situation's
-name and keywords, tags, the bodies) counts with its own weight, term
-frequency saturates, rare terms weigh more. A posting stores the part of the
-score that belongs to the template alone; the rarity of the term (idf) is
-applied at query time, so replacing one pack never re-weights the others.
-
-Query words are matched exactly, by prefix for the word being typed, and with
-one or two typos against the index vocabulary (rapidfuzz). Phrases of the
-synonym lexicon add a concept term (see ``lexicon.py``). Favourites and
-frequently used templates get a bounded lift. Match spans are computed for the
-returned hits only.
+How templates are weighted (BM25F over title, keywords, situation, tags and
+bodies) is in ``weighting.py``; how a query becomes weighted terms (exact,
+prefix of the word being typed, typos, synonyms, situation lifts) in
+``query.py``; the exact top-k over tiered postings in ``postings.py``. This
+module puts them together: it ranks, lifts favourites and frequently used
+templates (bounded), keeps close matches of other situations on the first
+screen, and computes match spans for the returned hits only.
 """
 
 from __future__ import annotations
 
-import bisect
 import heapq
-import math
-import re
 from array import array
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TypeAlias
-
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from tactful.core import analyzer
 from tactful.core.highlight import Highlighter, Span
@@ -39,37 +27,9 @@ from tactful.core.model import Situation, Template
 from tactful.core.posting_store import PostingStore
 from tactful.core.postings import SLACK, Lift, Posting, QueryTerm, exact_score, top_k, weighted
 from tactful.core.profiles import PackCounts, Profiles, count_pack
+from tactful.core.query import Planner, QueryPlan
+from tactful.core.weighting import Columns, add_to_columns, analyze_template, postings_from
 
-FIELDS: tuple[str, ...] = ("title", "keywords", "situation", "tags", "body")
-FIELD_WEIGHTS: tuple[float, ...] = (2.5, 2.5, 2.0, 1.5, 1.0)
-"""How much one occurrence counts in each field, relative to the body."""
-FIELD_PIVOTS: tuple[float, ...] = (6.0, 9.0, 8.0, 2.0, 80.0)
-"""Typical length (terms) of each field; longer fields count each term a little less."""
-FIELD_B: tuple[float, ...] = (0.5, 0.3, 0.3, 0.3, 0.75)
-"""How strongly each field's length normalizes its term frequency (BM25 ``b``)."""
-K1 = 1.2
-"""BM25 term-frequency saturation."""
-
-SITUATION_WEIGHT = 2.0
-"""How much a situation's profile score (see ``profiles.py``) adds to each of its templates."""
-SYNONYM_WEIGHT = 0.6
-"""A concept term found through the lexicon counts this much of the words themselves."""
-PREFIX_LIMIT = 8
-"""At most this many completions of the word being typed (the most common ones)."""
-COMPLETE_WORD_PREFIX = 0.5
-"""Completions of a typed word that is itself in the index count this much less."""
-TYPO_SIMILARITY = (0.6, 0.4)
-"""What a vocabulary word one or two edits away counts for, relative to an exact match."""
-FUZZY_LIMIT = 4
-"""At most this many vocabulary terms for one misspelt word."""
-MAX_QUERY_CHARS = 6_000
-"""Longer queries are cut here: a pasted message is read up to this length."""
-MAX_QUERY_TOKENS = 800
-"""At most this many words of a query are read."""
-MAX_QUERY_GROUPS = 40
-"""A long query keeps its most informative words, at most this many."""
-TYPED_QUERY_TOKENS = 8
-"""Queries of at most this many words are "typed": the last word counts as a prefix."""
 DIVERSITY = 0.8
 """Each template of a situation already listed scales the next one's score by this, so a
 close match from another situation is not pushed off the first screen (1 turns it off)."""
@@ -77,12 +37,8 @@ DIVERSITY_POOL = 3
 """Diversity chooses among this many times ``limit`` best-scoring templates."""
 BOOST_LIMIT = 0.2
 """Frecency and favourites lift a score by at most this fraction."""
-CACHE_SIZE = 4096
-"""Look-ups remembered per index (typos, completions, analyzed hits)."""
-
-
-PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\|([^{}]*))?\}")
-"""A placeholder as DESIGN.md section 3 defines it: ``{name}`` or ``{name|fallback}``."""
+HIGHLIGHT_CACHE = 512
+"""Highlighters remembered (keystrokes repeat the same matched terms)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,90 +54,6 @@ class Hit:
     template: Template
     score: float
     spans: tuple[Span, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class QueryPlan:
-    """What a query looks for.
-
-    Attributes:
-        terms: Index terms (words and concepts) with their factors, in a fixed order.
-        situations: Situation ids with the lift their templates get (from the profiles).
-        matched: The terms to highlight in hits.
-    """
-
-    terms: tuple[tuple[str, float], ...]
-    situations: tuple[tuple[str, float], ...]
-    matched: frozenset[str]
-
-
-def without_placeholders(text: str) -> str:
-    """``text`` with each ``{name|fallback}`` replaced by its fallback (``{name}`` by nothing).
-
-    Placeholder names (``customer_name``, ``agent_name``) are not words of the
-    reply and must not match a search for "customer" or "agent".
-    """
-    if "{" not in text:
-        return text
-    return PLACEHOLDER.sub(lambda match: f" {match.group(2) or ''} ", text)
-
-
-def _field_items(template: Template, situation: Situation | None) -> tuple[tuple[str, ...], ...]:
-    situation_items: tuple[str, ...] = ()
-    if situation is not None:
-        situation_items = (situation.name, *situation.keywords)
-    bodies = (template.body, *(text for _, text in template.variants))
-    return (
-        (without_placeholders(template.title),),
-        template.keywords,
-        situation_items,
-        template.tags,
-        tuple(without_placeholders(body) for body in bodies),
-    )
-
-
-def analyze_template(
-    template: Template, situation: Situation | None, lexicon: Lexicon
-) -> dict[str, float]:
-    """The template-local BM25F weight of each term (concepts included)."""
-    tfw: dict[str, float] = {}
-    for number, items in enumerate(_field_items(template, situation)):
-        counts: Counter[str] = Counter()
-        length = 0
-        for item in items:
-            item_terms = analyzer.terms(item)
-            length += len(item_terms)
-            counts.update(item_terms)
-            counts.update(match.concept for match in lexicon.find(item_terms))
-        if not counts:
-            continue
-        norm = FIELD_WEIGHTS[number] / (
-            1.0 - FIELD_B[number] + FIELD_B[number] * length / FIELD_PIVOTS[number]
-        )
-        for found, count in counts.items():
-            tfw[found] = tfw.get(found, 0.0) + count * norm
-    return {found: value * (K1 + 1.0) / (value + K1) for found, value in tfw.items()}
-
-
-Columns: TypeAlias = "dict[str, tuple[array[int], array[float]]]"
-"""Term to the template numbers (ascending) and weights collected for it."""
-
-
-def _postings_from(columns: Columns) -> dict[str, Posting]:
-    """Turn columns into postings, emptying ``columns`` as it goes (to keep the peak low)."""
-    postings: dict[str, Posting] = {}
-    for found in sorted(columns):
-        postings[found] = Posting.from_arrays(*columns.pop(found))
-    return postings
-
-
-def _add(columns: Columns, number: int, weights: Mapping[str, float]) -> None:
-    for found, weight in weights.items():
-        column = columns.get(found)
-        if column is None:
-            column = columns[found] = (array("i"), array("f"))
-        column[0].append(number)
-        column[1].append(weight)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,25 +115,23 @@ class SearchIndex:
         "_lexicon",
         "_live",
         "_parts",
+        "_planner",
         "_postings",
-        "_profiles",
         "_situation_place",
-        "_vocab",
-        "_vocab_by_len",
     )
 
     def __init__(self, parts: _Parts) -> None:
         self._parts = parts
         self._postings = parts.postings
         self._lexicon = parts.lexicon
-        self._profiles = parts.profiles
         docs = parts.docs
         self._live = len(docs) - docs.count(None)
         self._by_full_id: dict[str, int] | None = None
-        self._vocab = parts.vocab
-        self._vocab_by_len: dict[int, list[str]] | None = None
         self._situation_place = {sid: n for n, sid in enumerate(parts.situation_ids)}
-        self._cache: dict[tuple[str, str], object] = {}
+        self._planner = Planner(
+            parts.postings, parts.vocab, parts.lexicon, parts.profiles, self._live
+        )
+        self._cache: dict[frozenset[str], Highlighter] = {}
 
     def __getstate__(self) -> dict[str, object]:
         return {"parts": replace(self._parts, pack_counts=None)}
@@ -298,12 +168,12 @@ class SearchIndex:
             weights = analyze_template(template, situations.get(template.situation), lexicon)
             pack_docs.setdefault(template.pack_id, []).append(number)
             pack_terms.setdefault(template.pack_id, set()).update(weights)
-            _add(entries, number, weights)
+            add_to_columns(entries, number, weights)
         pack_counts = {
             pack: count_pack([doc for n in numbers if (doc := docs[n]) is not None], lexicon)
             for pack, numbers in pack_docs.items()
         }
-        postings = _postings_from(entries)
+        postings = postings_from(entries)
         groups = _situation_groups(docs)
         groups = _situation_groups(docs)
         parts = _Parts(
@@ -395,7 +265,7 @@ class SearchIndex:
                     template, situations.get(template.situation), self._lexicon
                 )
                 touched.update(weights)
-                _add(added, number, weights)
+                add_to_columns(added, number, weights)
             if numbers:
                 pack_docs[pack] = tuple(numbers)
                 pack_terms[pack] = frozenset(touched)
@@ -443,134 +313,11 @@ class SearchIndex:
 
     def idf(self, found: str) -> float:
         """The rarity weight of an index term (0 when no template has it)."""
-        df = self._postings.df(found)
-        if not df:
-            return 0.0
-        return math.log(1.0 + (self._live - df + 0.5) / (df + 0.5))
-
-    # -- planning a query --------------------------------------------------
-
-    def _cached(self, kind: str, key: str) -> object | None:
-        return self._cache.get((kind, key))
-
-    def _remember(self, kind: str, key: str, value: object) -> None:
-        if len(self._cache) >= CACHE_SIZE:
-            self._cache.clear()
-        self._cache[(kind, key)] = value
-
-    def _completions(self, prefix: str) -> list[str]:
-        cached = self._cached("prefix", prefix)
-        if isinstance(cached, list):
-            return cached
-        vocab = self._vocab
-        start = bisect.bisect_left(vocab, prefix)
-        end = bisect.bisect_left(vocab, prefix + "\U0010ffff")
-        found = vocab[start:end]
-        if len(found) > PREFIX_LIMIT:
-            postings = self._postings
-            found = heapq.nsmallest(PREFIX_LIMIT, found, key=lambda t: (-postings.df(t), t))
-        self._remember("prefix", prefix, found)
-        return found
-
-    def _fuzzy(self, word: str) -> list[tuple[str, int]]:
-        cached = self._cached("fuzzy", word)
-        if isinstance(cached, list):
-            return cached
-        if self._vocab_by_len is None:
-            by_len: dict[int, list[str]] = {}
-            for known in self._vocab:
-                by_len.setdefault(len(known), []).append(known)
-            self._vocab_by_len = by_len
-        found = _fuzzy_lookup(word, self._vocab_by_len)
-        self._remember("fuzzy", word, found)
-        return found
-
-    def _expand(self, found: str, token: str, open_end: bool) -> dict[str, float]:
-        """The index terms one query word stands for, with a similarity in (0, 1]."""
-        expansions: dict[str, float] = {}
-        known = found in self._postings
-        if known:
-            expansions[found] = 1.0
-        if open_end and len(found) >= 2:
-            # A word that is already known is less likely to be unfinished.
-            scale = COMPLETE_WORD_PREFIX if known else 1.0
-            folded = analyzer.fold(token)
-            for prefix in sorted({folded, found}):
-                for completion in self._completions(prefix):
-                    sim = scale * min(0.6 + 0.4 * len(prefix) / len(completion), 1.0)
-                    if sim > expansions.get(completion, 0.0):
-                        expansions[completion] = sim
-        if not known and len(found) >= 4 and found.isalpha():
-            for candidate, distance in self._fuzzy(found):
-                sim = TYPO_SIMILARITY[min(distance, 2) - 1]
-                if sim > expansions.get(candidate, 0.0):
-                    expansions[candidate] = sim
-        return expansions
+        return self._planner.idf(found)
 
     def plan(self, query: str) -> QueryPlan:
-        """Turn a query into weighted index terms (see the module docstring)."""
-        text = query[:MAX_QUERY_CHARS]
-        raw = list(analyzer.raw_tokens(text))[:MAX_QUERY_TOKENS]
-        open_end = len(raw) <= TYPED_QUERY_TOKENS and bool(raw) and raw[-1][2] == len(text)
-        written: list[str] = []
-        guessed: list[str] = []
-        sims: list[float] = []
-        groups: dict[str, tuple[int, dict[str, float]]] = {}
-        for position, (token, _start, _end) in enumerate(raw):
-            found = analyzer.term(token)
-            if found is None:
-                continue
-            written.append(found)
-            last = open_end and position == len(raw) - 1
-            expansions = self._expand(found, token, last)
-            if not expansions:
-                guessed.append(found)
-                sims.append(1.0)
-                continue
-            best, sim = max(expansions.items(), key=lambda item: (item[1], -len(item[0]), item[0]))
-            guessed.append(best)
-            sims.append(sim)
-            count, _ = groups.get(found, (0, expansions))
-            groups[found] = (count + 1, expansions)
-        weighted: list[tuple[float, dict[str, float]]] = [
-            (1.0 + math.log(count), expansions) for count, expansions in groups.values()
-        ]
-        concepts: dict[str, float] = {}
-        for words, word_sims in ((written, [1.0] * len(written)), (guessed, sims)):
-            for match in self._lexicon.find(words):
-                if match.concept in self._postings:
-                    sim = min(word_sims[match.start : match.end]) * SYNONYM_WEIGHT
-                    concepts[match.concept] = max(sim, concepts.get(match.concept, 0.0))
-        weighted.extend((1.0, {concept: sim}) for concept, sim in sorted(concepts.items()))
-        if len(weighted) > MAX_QUERY_GROUPS:
-            weighted.sort(
-                key=lambda item: -item[0] * max(self.idf(t) * s for t, s in item[1].items())
-            )
-            weighted = weighted[:MAX_QUERY_GROUPS]
-        asked: dict[str, float] = {}
-        for weight, expansions in weighted:
-            for found, sim in sorted(expansions.items()):
-                asked[found] = asked.get(found, 0.0) + weight * sim
-        terms = tuple(
-            (found, factor)
-            for found, weight in asked.items()
-            if (factor := weight * self.idf(found)) > 0.0
-        )
-        scored = {
-            sid: value
-            for sid, value in self._profiles.score(asked).items()
-            if sid in self._situation_place
-        }
-        # What every situation gets lifts every matching template alike and changes no
-        # order; leaving it out keeps the bounds of postings.top_k tight.
-        everywhere = scored and len(scored) == len(self._situation_place)
-        floor = min(scored.values()) if everywhere else 0.0
-        situations = tuple(
-            (sid, SITUATION_WEIGHT * (value - floor))
-            for sid, value in sorted(scored.items())
-            if value > floor
-        )
-        return QueryPlan(terms, situations, frozenset(found for found, _ in terms))
+        """Turn a query into weighted index terms and situation lifts (see ``query.py``)."""
+        return self._planner.plan(query, self._situation_place)
 
     def query_terms(self, plan: QueryPlan) -> list[QueryTerm]:
         """The plan's terms as tiers with factors."""
@@ -625,12 +372,13 @@ class SearchIndex:
         return hits
 
     def _highlighter(self, matched: frozenset[str]) -> Highlighter:
-        key = " ".join(sorted(matched))
-        cached = self._cached("highlight", key)
-        if isinstance(cached, Highlighter):
-            return cached
-        made = Highlighter.for_terms(matched, self._parts.forms, self._lexicon)
-        self._remember("highlight", key, made)
+        made = self._cache.get(matched)
+        if made is None:
+            if len(self._cache) >= HIGHLIGHT_CACHE:
+                self._cache.clear()
+            made = self._cache[matched] = Highlighter.for_terms(
+                matched, self._parts.forms, self._lexicon
+            )
         return made
 
     def _multipliers(self, boosts: Mapping[str, float] | None) -> dict[int, float]:
@@ -719,20 +467,4 @@ def _full_id(doc: Template | None) -> str:
     return doc.full_id if doc is not None else ""
 
 
-def _fuzzy_lookup(word: str, by_len: Mapping[int, list[str]]) -> list[tuple[str, int]]:
-    """Vocabulary terms within one typo (two for words of seven letters or more)."""
-    max_distance = 1 if len(word) <= 6 else 2
-    candidates: list[tuple[str, int]] = []
-    for length in range(len(word) - max_distance, len(word) + max_distance + 1):
-        choices = by_len.get(length)
-        if not choices:
-            continue
-        for choice, distance, _ in process.extract(
-            word, choices, scorer=OSA.distance, score_cutoff=max_distance, limit=FUZZY_LIMIT
-        ):
-            candidates.append((choice, int(distance)))
-    candidates.sort(key=lambda item: (item[1], item[0]))
-    return candidates[:FUZZY_LIMIT]
-
-
-__all__ = ["Hit", "QueryPlan", "SearchIndex", "Span", "analyze_template"]
+__all__ = ["BOOST_LIMIT", "DIVERSITY", "Hit", "QueryPlan", "SearchIndex", "Span"]
