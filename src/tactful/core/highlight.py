@@ -1,9 +1,9 @@
 """Match spans: where a query matched in a hit's title and body, for highlighting.
 
-Computed only for the hits a search returns. The words of a text are
-compared, lower-cased, with every spelling the index has seen for the matched
-terms (``charge``, ``charged``, ``charges``…), which is much cheaper than
-analyzing each word again. A synonym phrase of several words ("money back")
+Computed only for the hits a search returns, from every spelling the index
+has seen for the matched terms (``charge``, ``charged``, ``charges``…): each is
+looked up in the lower-cased text and kept where it is a whole word, which is
+much cheaper than analyzing each word again. A synonym phrase of several words ("money back")
 is found by analyzing the text, and only in templates that contain that
 phrase's concept.
 """
@@ -11,11 +11,36 @@ phrase's concept.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from tactful.core import analyzer
 from tactful.core.lexicon import CONCEPT_PREFIX, Lexicon
+
+FIND_LIMIT = 64
+"""Up to this many spellings, each is searched for; beyond, the text is split into words."""
+_APOSTROPHES = "'\u2019"
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum() or unicodedata.combining(char) > 0
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a whole word as ``analyzer.WORD`` cuts words."""
+    if start > 0:
+        before = text[start - 1]
+        if _in_word(before) or (before in _APOSTROPHES and start > 1 and _in_word(text[start - 2])):
+            return False
+    if end < len(text):
+        after = text[end]
+        if _in_word(after) or (
+            after in _APOSTROPHES and end + 1 < len(text) and _in_word(text[end + 1])
+        ):
+            return False
+    return True
+
 
 _PLACEHOLDER_NAME = re.compile(r"(?<=\{)[a-z_][a-z0-9_]*(?=[|}])")
 
@@ -76,10 +101,15 @@ class Highlighter:
             text = _PLACEHOLDER_NAME.sub(lambda m: " " * len(m.group()), text)
         if forms:
             lowered = text.lower()
-            if len(lowered) == len(text):
-                for word in analyzer.WORD.finditer(lowered):
-                    if word.group() in forms:
-                        found.add(Span(field, *word.span()))
+            if len(lowered) == len(text) and len(forms) <= FIND_LIMIT:
+                # Few spellings: look each one up in C and keep whole words only.
+                for form in forms:
+                    start = lowered.find(form)
+                    while start != -1:
+                        end = start + len(form)
+                        if _whole_word(lowered, start, end):
+                            found.add(Span(field, start, end))
+                        start = lowered.find(form, start + 1)
             else:
                 for word in analyzer.WORD.finditer(text):
                     if word.group().lower() in forms:

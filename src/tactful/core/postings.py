@@ -293,6 +293,14 @@ def top_k(
     if lift is not None:
         for number in candidates:
             candidates[number] += lift(number)
+        if len(candidates) > 4 * k:
+            # Lifted scores are final but for boosts: keep what can still be in the top k.
+            cut = _kth(candidates.values(), k) * SLACK
+            candidates = {
+                number: score
+                for number, score in candidates.items()
+                if score * mult.get(number, 1.0) >= cut
+            }
     return candidates
 
 
