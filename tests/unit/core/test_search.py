@@ -162,6 +162,17 @@ def test_spans_cover_typos_accents_and_synonyms(index: SearchIndex) -> None:
     assert "Refund" in {hit.template.title[s.start : s.end] for s in hit.spans}
 
 
+def test_spans_are_whole_words_outside_placeholders() -> None:
+    body = "Reorder? Your order_id {order_id} and ORDER. O'order isn't an order."
+    index = SearchIndex.build([tpl("w", "Orders", body)], SITUATIONS, LEXICON)
+    hit = index.search("order", limit=1)[0]
+    starts = [s.start for s in hit.spans if s.field == "body"]
+    # "order_id" is two words as the analyzer sees it; the placeholder's name, "Reorder"
+    # and "O'order" are not the word "order".
+    assert starts == [body.index("order_id"), body.index("ORDER"), body.rindex("order")]
+    assert all(s.end - s.start == len("order") for s in hit.spans if s.field == "body")
+
+
 def test_spans_of_a_multi_word_synonym() -> None:
     index = SearchIndex.build(
         [tpl("m", "Getting your money back", "You get your money back today.")],
