@@ -54,10 +54,13 @@ _SHAPING_MODULES = (
     "lexicon",
     "model",
     "packs",
+    "posting_store",
     "postings",
     "profiles",
+    "query",
     "search",
     "situations",
+    "weighting",
 )
 """``tactful.core`` modules whose code decides what a cached library looks like."""
 

@@ -180,3 +180,23 @@ def test_cli_search_uses_the_cache(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         assert '"mine/t"' in done.stdout
     assert len(entries(base / "cache")) == 1
+
+
+def test_the_key_covers_every_module_that_shapes_the_index() -> None:
+    import ast
+
+    core = Path(cache_module.__file__).resolve().parent
+    wanted = {"search"}
+    seen: set[str] = set()
+    while wanted:
+        name = wanted.pop()
+        seen.add(name)
+        tree = ast.parse((core / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tactful.core."):
+                module = (node.module or "").rsplit(".", 1)[1]
+                if module not in seen and (core / f"{module}.py").is_file():
+                    wanted.add(module)
+            if isinstance(node, ast.ImportFrom) and node.module == "tactful.core":
+                wanted.update(a.name for a in node.names if a.name not in seen)
+    assert seen - {"errors"} <= set(cache_module._SHAPING_MODULES)
