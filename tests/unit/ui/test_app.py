@@ -90,6 +90,16 @@ def test_uses_are_recorded_and_lift_the_reply_next_time(qtbot: QtBot, running: T
     assert running.popup.model.template(0).full_id == "test.pack/refund"  # type: ignore[union-attr]
 
 
+def test_the_popup_checks_the_selected_reply_before_pasting(running: TactfulApp) -> None:
+    running.popup.summon()
+    running.popup.search_field.setText("birthday")
+    running.popup.choose()
+    assert running.popup.fillin_open
+    running.popup.fillin.edit("order_id").setText("hopefully A-1")
+    assert "hopefully" in running.popup.preview.marked_words()
+    assert running.popup.preview.tone_notes.text().startswith("Tone check: 1 warning")
+
+
 def test_pause_releases_the_hotkey_and_resume_grabs_it_again(running: TactfulApp) -> None:
     hotkey = running.services.hotkey.backend
     assert isinstance(hotkey, FakeHotkey)
