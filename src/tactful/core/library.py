@@ -11,10 +11,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rapidfuzz import fuzz
+
 from tactful.core.errors import DuplicatePackError, PackError, TactfulError, UnknownTemplateError
 from tactful.core.model import Pack, Reminder, Situation, Template, ToneRule
 from tactful.core.packs import PACK_SUFFIX, Loader, read_pack
 from tactful.core.situations import STANDARD_SITUATIONS
+
+NEAR_REPEAT = 86
+"""Two reminders this alike (rapidfuzz ratio, 0-100) say the same thing; show one."""
 
 if TYPE_CHECKING:
     from tactful.core.cache import LibraryCache
@@ -90,6 +95,25 @@ class Library:
         specific = [r for r in self.reminders if situation in r.situations]
         general = [r for r in self.reminders if r.is_general]
         return specific + general
+
+    def reminder_texts(self, template: Template, first: Sequence[str] = ()) -> list[str]:
+        """The tone reminders to show with ``template``, most pressing first.
+
+        ``first`` (the reminders for the customer's mood) leads, then the
+        template's own, then its situation's, then the general ones. A
+        reminder that repeats an earlier one in other words is left out.
+        """
+        candidates = [*first, *template.tone]
+        candidates += [r.text for r in self.reminders_for(template.situation)]
+        kept: list[str] = []
+        folded: list[str] = []
+        for text in candidates:
+            key = " ".join(text.casefold().split())
+            if not key or any(fuzz.ratio(key, seen) >= NEAR_REPEAT for seen in folded):
+                continue
+            kept.append(text)
+            folded.append(key)
+        return kept
 
     @property
     def index(self) -> SearchIndex:

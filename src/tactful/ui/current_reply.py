@@ -104,10 +104,7 @@ class CurrentReply:
 
     def reminders_for(self, template: Template) -> list[str]:
         """Tone reminders: the customer's mood first, then the template's, then its situation's."""
-        texts: list[str] = list(self._mood().reminders)
-        texts += template.tone
-        texts += [r.text for r in self._library.reminders_for(template.situation)]
-        return list(dict.fromkeys(t for t in texts if t))
+        return self._library.reminder_texts(template, first=self._mood().reminders)
 
     def show(self, typed: Mapping[str, str] | None = None) -> None:
         """Show the reply as it would be pasted now, with ``typed`` values and the tone notes."""

@@ -111,3 +111,18 @@ def test_copied_fixture_keeps_loading(tmp_path: Path) -> None:
     target = tmp_path / "acme.tactful.toml"
     shutil.copy(FIXTURES / "acme.tactful.toml", target)
     assert load_library([target]).packs[0].source == target
+
+
+def test_reminder_texts_lead_with_first_and_drop_repeats(tmp_path: Path) -> None:
+    lib = load_library([FIXTURES / "acme.tactful.toml"])
+    gift = lib.get("acme.support/late-birthday-gift")
+    texts = lib.reminder_texts(gift, first=["Let them vent before you offer the fix.", ""])
+    assert texts == [
+        "Let them vent before you offer the fix.",
+        "Name the occasion, not just the parcel.",
+        "Offer something concrete.",
+        "Breathe before you reply.",
+    ]
+    angry = lib.reminder_texts(gift, first=["Name the  occasion, not just the PARCEL."])
+    assert angry[0] == "Name the  occasion, not just the PARCEL."
+    assert "Name the occasion, not just the parcel." not in angry
