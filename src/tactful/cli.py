@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -50,6 +51,24 @@ def _library(paths: Paths) -> Any:
     return library
 
 
+def _usage(paths: Paths) -> Any:
+    """The usage store; its one error, if any, is logged once and it goes quiet."""
+    from tactful.core.usage import UsageStore
+
+    return UsageStore(paths.usage_db)
+
+
+def _boosts(paths: Paths, use_usage: bool) -> dict[str, float]:
+    """Frecency and favourite lifts, unless switched off or nothing was recorded yet."""
+    if not use_usage or not paths.usage_db.exists():
+        return {}
+    store = _usage(paths)
+    try:
+        return dict(store.boosts())
+    finally:
+        store.close()
+
+
 def cmd_list(args: argparse.Namespace, paths: Paths) -> int:
     """``tactful list``: the templates of the library, optionally filtered."""
     library = _library(paths)
@@ -76,7 +95,8 @@ def cmd_search(args: argparse.Namespace, paths: Paths) -> int:
     query = " ".join(args.query)
     if query == "-":
         query = sys.stdin.read()
-    hits = library.search(query, limit=args.limit, channel=args.channel)
+    boosts = _boosts(paths, use_usage=not args.no_usage)
+    hits = library.search(query, limit=args.limit, channel=args.channel, boosts=boosts)
     if args.json:
         out = []
         for hit in hits:
@@ -124,7 +144,28 @@ def cmd_render(args: argparse.Namespace, paths: Paths) -> int:
             f"{template.full_id} has no {args.channel!r} variant (variants: {known})"
         )
     print(render(template.body_for(channel), values))
+    store = _usage(paths)
+    try:
+        store.record(template.full_id, "render")
+    finally:
+        store.close()
     return EXIT_OK
+
+
+def cmd_favourite(args: argparse.Namespace, paths: Paths) -> int:
+    """``tactful favourite [ID]``: mark a favourite, unmark it, or list them."""
+    store = _usage(paths)
+    try:
+        if args.id is None:
+            favourites = sorted(store.favourites())
+            for full_id in favourites:
+                print(full_id)
+            return EXIT_OK if favourites else EXIT_FINDINGS
+        template = _library(paths).get(args.id)
+        store.set_favourite(template.full_id, not args.remove)
+        return EXIT_BAD_INPUT if store.error is not None else EXIT_OK
+    finally:
+        store.close()
 
 
 def cmd_pack_validate(args: argparse.Namespace, paths: Paths) -> int:
@@ -281,7 +322,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON array with scores")
     p.add_argument("--limit", type=int, default=10, metavar="N", help="at most N results")
     p.add_argument("--channel", metavar="NAME", help="prefer this channel variant (chat, email)")
+    p.add_argument(
+        "--no-usage",
+        action="store_true",
+        help="rank by relevance alone, without lifting favourites and often used templates",
+    )
     p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("favourite", help="mark a template as a favourite, or list favourites")
+    p.add_argument("id", nargs="?", help="the template id; without it, list the favourites")
+    p.add_argument("--remove", action="store_true", help="unmark it instead")
+    p.set_defaults(handler=cmd_favourite)
 
     p = sub.add_parser("render", help="print a template with its placeholders filled")
     p.add_argument("id", help="the template id, <pack id>/<template id>")
@@ -333,6 +384,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = Paths.resolve(args.basedir)
     handler: Handler = args.handler
+    if handler is not cmd_app:
+        # Headless commands: what core logs as a warning is for the person at the terminal.
+        logging.basicConfig(format="tactful: %(message)s", level=logging.WARNING)
     try:
         return handler(args, paths)
     except TactfulError as exc:

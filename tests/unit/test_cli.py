@@ -167,3 +167,57 @@ def test_usage_errors_exit_2(basedir: Path) -> None:
     assert run(basedir, "search").returncode == 2
     assert run(basedir, "search", "--limit", "0", "x").returncode == 2
     assert run(basedir, "nonsense").returncode == 2
+
+
+def _two_gift_templates(basedir: Path) -> None:
+    """A pack with two equally good matches for "gift late", so usage decides."""
+    (basedir / "data" / "packs" / "twins.tactful.toml").write_text(
+        'format = 1\n[pack]\nid = "twins"\nname = "Twins"\nversion = "1.0.0"\n'
+        '[[templates]]\nid = "alpha"\ntitle = "Zebra gift late"\nsituation = "missed_occasion"\n'
+        'body = "Zebra reply."\n'
+        '[[templates]]\nid = "beta"\ntitle = "Zebra gift late"\nsituation = "missed_occasion"\n'
+        'body = "Zebra reply!"\n',
+        encoding="utf-8",
+    )
+
+
+def _top(basedir: Path, *extra: str) -> str:
+    out = run(basedir, "search", "--json", "--limit", "2", *extra, "zebra", "gift", "late")
+    assert out.returncode == 0, out.stderr
+    return str(json.loads(out.stdout)[0]["id"])
+
+
+def test_render_records_a_use_that_lifts_search(team_basedir: Path) -> None:
+    _two_gift_templates(team_basedir)
+    assert _top(team_basedir) == "twins/alpha"
+    assert not (team_basedir / "state" / "usage.sqlite3").exists()  # searching records nothing
+    for _ in range(3):
+        assert run(team_basedir, "render", "twins/beta").returncode == 0
+    assert (team_basedir / "state" / "usage.sqlite3").exists()
+    assert _top(team_basedir) == "twins/beta"
+    assert _top(team_basedir, "--no-usage") == "twins/alpha"
+
+
+def test_favourites_mark_list_unmark(team_basedir: Path) -> None:
+    _two_gift_templates(team_basedir)
+    assert run(team_basedir, "favourite").returncode == 1
+    assert run(team_basedir, "favourite", "twins/beta").returncode == 0
+    assert run(team_basedir, "favourite").stdout.split() == ["twins/beta"]
+    assert _top(team_basedir) == "twins/beta"
+    assert run(team_basedir, "favourite", "--remove", "twins/beta").returncode == 0
+    assert _top(team_basedir) == "twins/alpha"
+    unknown = run(team_basedir, "favourite", "twins/gamma")
+    assert unknown.returncode == 2
+    assert "no template with id" in unknown.stderr
+
+
+def test_corrupt_usage_database_is_reported_and_kept(team_basedir: Path) -> None:
+    _two_gift_templates(team_basedir)
+    db = team_basedir / "state" / "usage.sqlite3"
+    db.parent.mkdir(parents=True)
+    db.write_bytes(b"this is not a database" * 100)
+    out = run(team_basedir, "search", "--json", "zebra", "gift")
+    assert out.returncode == 0
+    assert out.stderr.count("usage statistics") == 1
+    assert json.loads(out.stdout)[0]["id"].startswith("twins/")
+    assert db.read_bytes() == b"this is not a database" * 100
