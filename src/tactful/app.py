@@ -181,6 +181,7 @@ class TactfulApp(QObject):
         # 4. usage statistics: ranking lifts and the suggestions shown before typing.
         self.usage = UsageStore(paths.usage_db, on_error=self._usage_failed)
         self.boosts: dict[str, float] = self.usage.boosts()
+        self.favourites: set[str] = self.usage.favourites()
 
         # 5. theme
         app = QApplication.instance()
@@ -217,11 +218,13 @@ class TactfulApp(QObject):
             windows=services.windows,
             memory=self.memory,
             boosts=lambda: self.boosts,
+            favourites=lambda: self.favourites,
             read_mood=self.read_mood,
             check=check_tone,
         )
         self.popup.setWindowIcon(app_icon())
         self.popup.chosen.connect(self._on_chosen)
+        self.popup.favourite_toggled.connect(self._on_favourite_toggled)
         self.popup.winId()  # create the native window now: the first show is faster
 
         # 9. settings and Check-a-draft windows (the checker is built when first opened)
@@ -449,10 +452,24 @@ class TactfulApp(QObject):
     def _usage_failed(self, error: UsageError) -> None:
         self.messages.error(error, context="Usage statistics are switched off for now")
 
+    def _on_favourite_toggled(self, full_id: str, favourite: bool) -> None:
+        """Ctrl+D in the popup: save the favourite, then rank with it at once."""
+        log.info("%s %s", "favourite" if favourite else "no longer favourite", full_id)
+        self.usage.set_favourite(full_id, favourite)
+        if not self.usage.active:
+            self.messages.notify_once(
+                "Favourites cannot be saved while the usage statistics are switched off: "
+                f"{self.usage.error}"
+            )
+        self.favourites = self.usage.favourites()
+        self.boosts = self.usage.boosts()
+        self.popup.refresh_usage()
+
     def _on_chosen(self, full_id: str, kind: str) -> None:
         log.info("%s %s", kind, full_id)
         self.usage.record(full_id, kind)
         self.boosts = self.usage.boosts()
+        self.popup.refresh_usage()
         self.wellbeing.record_use()
         self._cues_of_this_reply = list(self._last_cues)
 

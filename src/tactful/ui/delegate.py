@@ -1,5 +1,8 @@
 """How one search result is painted: title, one-line preview, situation and pack.
 
+A favourite carries a small star at the right end of its title line
+(:func:`star_rect`, :func:`draw_star`); its title is elided before the star.
+
 The matched words are highlighted from the spans core computed (see
 :mod:`tactful.ui.resultmodel`), after eliding: a span that falls into the cut
 part is dropped, one that straddles the cut is shortened (:func:`visible_ranges`).
@@ -10,6 +13,7 @@ and dark schemes, selected or not.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
@@ -19,18 +23,21 @@ from PySide6.QtGui import (
     QFontMetrics,
     QPainter,
     QPalette,
+    QPolygonF,
     QTextCharFormat,
     QTextLayout,
 )
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from tactful.ui.resultmodel import Role
-from tactful.ui.theme import dim_color, mark_colors
+from tactful.ui.theme import dim_color, mark_colors, star_color
 
 PAD_X = 10
 PAD_Y = 7
 LINE_GAP = 3
 NUMBER_WIDTH = 18
+STAR_GAP = 6
+"""Space between an elided title and the favourite star."""
 ELLIPSIS = "…"
 
 Range = tuple[int, int]
@@ -95,6 +102,42 @@ def draw_marked(
     painter.restore()
 
 
+def star_rect(title_line: QRect) -> QRect:
+    """The square at the right end of ``title_line`` where a favourite's star goes."""
+    side = max(8, title_line.height() - 4)
+    return QRect(
+        title_line.right() - side + 1,
+        title_line.top() + (title_line.height() - side) // 2,
+        side,
+        side,
+    )
+
+
+def star_points(box: QRect) -> QPolygonF:
+    """A five-pointed star filling ``box``, point up."""
+    centre = QPointF(box.left() + box.width() / 2, box.top() + box.height() / 2 + box.height() / 20)
+    outer = min(box.width(), box.height()) / 2
+    inner = outer * 0.45
+    points = []
+    for i in range(10):
+        radius = outer if i % 2 == 0 else inner
+        angle = math.pi / 2 + i * math.pi / 5
+        points.append(
+            QPointF(centre.x() + radius * math.cos(angle), centre.y() - radius * math.sin(angle))
+        )
+    return QPolygonF(points)
+
+
+def draw_star(painter: QPainter, box: QRect, color: QColor) -> None:
+    """Paint a filled star in ``box``."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    painter.drawPolygon(star_points(box))
+    painter.restore()
+
+
 class ResultDelegate(QStyledItemDelegate):
     """Paints :class:`~tactful.ui.resultmodel.ResultModel` rows."""
 
@@ -128,7 +171,7 @@ class ResultDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        """Paint the row: selection background, number, title, preview, situation · pack."""
+        """Paint the row: background, number, title (and a favourite's star), preview, meta."""
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         opt.text = ""
@@ -160,9 +203,14 @@ class ResultDelegate(QStyledItemDelegate):
         inner.setLeft(inner.left() + NUMBER_WIDTH)
 
         top = inner.top()
+        title_line = QRect(inner.left(), top, inner.width(), title_h)
+        if index.data(Role.FAVOURITE):
+            star = star_rect(title_line)
+            draw_star(painter, star, star_color(palette, selected))
+            title_line.setRight(star.left() - STAR_GAP)
         draw_marked(
             painter,
-            QRect(inner.left(), top, inner.width(), title_h),
+            title_line,
             str(index.data(Role.TITLE) or ""),
             index.data(Role.TITLE_SPANS) or [],
             title_font,

@@ -119,6 +119,7 @@ class Messages(QObject):
         self._dialogs: list[QMessageBox] = []
         self._toast: Toast | None = None
         self._reported: set[str] = set()
+        self._notified: set[str] = set()
         self._crash_boxes: dict[str, QMessageBox] = {}
 
     @property
@@ -207,6 +208,15 @@ class Messages(QObject):
         if self._toast is None:
             self._toast = Toast()
         self._toast.popup(text)
+
+    def notify_once(self, text: str) -> bool:
+        """:meth:`notify` ``text`` unless it was already shown this run; ``True`` when shown."""
+        if text in self._notified:
+            log.info("not repeated: %s", text)
+            return False
+        self._notified.add(text)
+        self.notify(text)
+        return True
 
     def crash(
         self,

@@ -13,19 +13,27 @@ the selected reply as it would be pasted (its variant, values, reminders and
 tone notes) in :mod:`tactful.ui.current_reply`.
 Ranking, rendering, validation and the tone check are core's; this module
 only wires them up.
+
+Favourites: Ctrl+D asks to mark or unmark the selected reply
+(:attr:`Popup.favourite_toggled`); the app saves it in the usage statistics
+and calls :meth:`Popup.refresh_usage`, which ranks again at once, keeps the
+same reply selected and stars the favourites. With nothing typed, the popup
+offers the favourites first, then the most used replies
+(:mod:`tactful.ui.suggestions`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Set
+from contextlib import contextmanager
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QWidget
 
-from tactful.core.errors import PlaceholderError, UnknownTemplateError
+from tactful.core.errors import PlaceholderError
 from tactful.core.library import Library
 from tactful.core.model import Template
 from tactful.core.placeholders import missing, needs_input, placeholders, render
@@ -40,11 +48,11 @@ from tactful.ui.mood import CustomerMood, MoodSource
 from tactful.ui.popup_keys import FILLIN_HINT, KEY_HINT, Action, command_for
 from tactful.ui.popup_layout import PAGE_EMPTY, PAGE_FILLIN, PAGE_RESULTS, POPUP_SIZE, PopupLayout
 from tactful.ui.resultmodel import ResultModel
+from tactful.ui.suggestions import suggestions
 
 log = logging.getLogger(__name__)
 
 RESULT_LIMIT = 20
-SUGGESTION_LIMIT = 8
 SCREEN_MARGIN = 40
 EMPTY_HINT = (
     "Type what the customer needs (“parcel late”, “refund”, “angry”) or paste their message."
@@ -61,6 +69,8 @@ class PasteService(Protocol):
 
 BoostSource = Callable[[], Mapping[str, float]]
 """Frecency and favourite boosts by full template id, read at each search."""
+FavouriteSource = Callable[[], Set[str]]
+"""The full ids of the agent's favourite templates, read at each search."""
 
 
 class Popup(QWidget):
@@ -74,6 +84,8 @@ class Popup(QWidget):
         memory: Placeholder values typed earlier in this run.
         boosts: Frecency boosts for ranking and for the suggestions shown
             before anything is typed; none when ``None``.
+        favourites: The favourite templates, starred in the list and offered
+            first before anything is typed; none when ``None``.
         read_mood: Reads the customer's mood from the query, once per search;
             its cues show above the results and its reminders come first.
         check: The tone check (``check_tone``), run on the selected reply as it
@@ -82,9 +94,12 @@ class Popup(QWidget):
 
     Signals:
         chosen(str, str): A reply went out: its full id and ``"paste"`` or ``"copy"``.
+        favourite_toggled(str, bool): The agent asked to mark (``True``) or
+            unmark (``False``) the template with this full id as a favourite.
     """
 
     chosen = Signal(str, str)
+    favourite_toggled = Signal(str, bool)
 
     def __init__(
         self,
@@ -95,6 +110,7 @@ class Popup(QWidget):
         windows: ActiveWindowBackend,
         memory: FillInMemory,
         boosts: BoostSource | None = None,
+        favourites: FavouriteSource | None = None,
         read_mood: MoodSource | None = None,
         check: CheckFunction | None = None,
         parent: QWidget | None = None,
@@ -113,10 +129,12 @@ class Popup(QWidget):
         self._windows = windows
         self._memory = memory
         self._boosts = boosts
+        self._favourites = favourites
         self._read_mood = read_mood
         self._target: WindowRef | None = None
         self._pending: tuple[Template, str, bool] | None = None
         self._last_query: str | None = None
+        self._keep_reply = False
         self._focus = FocusKeeper(
             self, windows, on_lost=self.dismiss, keep_open=lambda: self.fillin_open
         )
@@ -237,34 +255,60 @@ class Popup(QWidget):
         self.mood_label.show_mood(
             self._read_mood(text) if self._read_mood and text.strip() else CustomerMood()
         )
-        boosts = self._boosts() if self._boosts is not None else None
-        channel = self._settings.default_channel or None
-        if text.strip():
-            hits = self._library.search(text, limit=RESULT_LIMIT, channel=channel, boosts=boosts)
-        else:
-            hits = self._suggestions(boosts or {})
-        self.model.set_hits(hits, channel)
+        hits = self._ranked(text)
         if hits:
             self.pages.setCurrentIndex(PAGE_RESULTS)
             self.list_view.setCurrentIndex(self.model.index(0))
             self.list_view.scrollToTop()
-        elif text.strip():
+        else:
+            self._show_nothing(text)
+
+    def _show_nothing(self, text: str) -> None:
+        if text.strip():
             self._show_empty(f"No reply matches “{text.strip()[:60]}”. Try other words.")
         else:
             self._show_empty(EMPTY_HINT)
 
-    def _suggestions(self, boosts: Mapping[str, float]) -> list[Hit]:
-        """Most used and favourite replies, shown before anything is typed."""
-        hits: list[Hit] = []
-        for full_id, score in sorted(boosts.items(), key=lambda kv: (-kv[1], kv[0])):
-            try:
-                template = self._library.get(full_id)
-            except UnknownTemplateError:  # used once, its pack is gone since
-                continue
-            hits.append(Hit(template, score, ()))
-            if len(hits) >= SUGGESTION_LIMIT:
-                break
+    def _ranked(self, text: str) -> list[Hit]:
+        """Search ``text`` (or suggest, when empty) with the current usage; fill the model."""
+        boosts = self._boosts() if self._boosts is not None else None
+        favourites = self._favourites() if self._favourites is not None else frozenset()
+        channel = self._settings.default_channel or None
+        if text.strip():
+            hits = self._library.search(text, limit=RESULT_LIMIT, channel=channel, boosts=boosts)
+        else:
+            hits = suggestions(self._library, boosts or {}, favourites, limit=RESULT_LIMIT)
+        self.model.set_favourites(favourites)
+        self.model.set_hits(hits, channel)
         return hits
+
+    def refresh_usage(self) -> None:
+        """Favourites or uses changed: rank again now, keeping the selected reply selected.
+
+        While hidden, the popup ranks again when it next shows.
+        """
+        self._last_query = None
+        if not self.isVisible() or self.fillin_open:
+            return
+        text = self.search_field.text()
+        self._last_query = text
+        selected = self.current_template()
+        row = self.current_row()
+        with self._keeping_reply():
+            hits = self._ranked(text)
+        if not hits:
+            self.reply.select(None)
+            self._show_nothing(text)
+            return
+        self.pages.setCurrentIndex(PAGE_RESULTS)
+        found = self.model.row_of(selected.full_id) if selected is not None else -1
+        row = found if found != -1 else max(0, min(row, len(hits) - 1))
+        with self._keeping_reply():
+            self.list_view.setCurrentIndex(self.model.index(row))
+        self.list_view.scrollTo(self.model.index(row))
+        template = self.model.template(row)
+        if template is None or selected is None or template.full_id != selected.full_id:
+            self.reply.select(template)
 
     def _show_empty(self, message: str) -> None:
         self.empty_label.setText(message)
@@ -282,8 +326,26 @@ class Popup(QWidget):
         """The selected template, if any."""
         return self.model.template(self.current_row())
 
+    @contextmanager
+    def _keeping_reply(self) -> Iterator[None]:
+        """Selection changes inside leave the preview (and its variant) alone."""
+        self._keep_reply = True
+        try:
+            yield
+        finally:
+            self._keep_reply = False
+
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._keep_reply:
+            return
         self.reply.select(self.model.template(current.row()) if current.isValid() else None)
+
+    def toggle_favourite(self) -> None:
+        """Ask to mark the selected reply as a favourite, or to unmark it if it is one."""
+        template = self.current_template()
+        if template is None:
+            return
+        self.favourite_toggled.emit(template.full_id, template.full_id not in self.model.favourites)
 
     def cycle_variant(self, step: int = 1) -> None:
         """Show the next (or previous) channel variant of the current result."""
@@ -391,6 +453,8 @@ class Popup(QWidget):
             self.cycle_variant(amount)
         elif action is Action.PICK and amount < self.model.rowCount():
             self.choose(amount)
+        elif action is Action.FAVOURITE:
+            self.toggle_favourite()
         return True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -15,6 +15,7 @@ Up / Down              previous / next result
 Page Up / Page Down    five results up / down
 Tab / Shift+Tab        next / previous channel variant
 Ctrl+1 … Ctrl+9        use that row
+Ctrl+D                 mark or unmark it as a favourite
 =====================  ====================================
 """
 
@@ -27,7 +28,10 @@ from PySide6.QtCore import Qt
 
 PAGE_STEP = 5
 """Page Up and Page Down move the selection this many rows."""
-KEY_HINT = "↑↓ choose · Enter pastes · Ctrl+Enter copies · Ctrl+1…9 picks · Tab variant · Esc hides"
+KEY_HINT = (
+    "↑↓ choose · Enter pastes · Ctrl+Enter copies · Ctrl+1…9 picks · Ctrl+D favourite"
+    " · Tab variant · Esc hides"
+)
 FILLIN_HINT = "Enter pastes · Ctrl+Enter copies · Tab next field · Esc back to the results"
 
 
@@ -43,6 +47,8 @@ class Action(Enum):
     """Show the variant ``Command.amount`` steps on."""
     PICK = "pick"
     """Paste the reply in row ``Command.amount``."""
+    FAVOURITE = "favourite"
+    """Mark the selected reply as a favourite, or unmark it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,8 @@ def command_for(key: int, modifiers: Qt.KeyboardModifier) -> Command | None:
         return Command(Action.VARIANT, -1)
     if key == Qt.Key.Key_Tab:
         return Command(Action.VARIANT, 1)
+    if ctrl and key == Qt.Key.Key_D:
+        return Command(Action.FAVOURITE)
     if ctrl and Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
         return Command(Action.PICK, int(key) - int(Qt.Key.Key_1))
     return None

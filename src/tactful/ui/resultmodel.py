@@ -4,15 +4,17 @@ Each row is a search :class:`~tactful.core.search.Hit` prepared once for
 painting: the title, a one-line preview of the reply, the situation's and the
 pack's names, and the match spans core computed, mapped into the preview's
 text (whitespace is collapsed and a leading salutation skipped, so body
-offsets do not equal preview offsets). The delegate reads everything through
-the roles below; nothing is computed while painting.
+offsets do not equal preview offsets). The model also knows which templates
+are the agent's favourites (``Role.FAVOURITE``; the delegate draws a star).
+The delegate reads everything through the roles below; nothing is computed
+while painting.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -55,6 +57,8 @@ class Role(IntEnum):
     PREVIEW_SPANS = Qt.ItemDataRole.UserRole + 6
     TEMPLATE = Qt.ItemDataRole.UserRole + 7
     HIT = Qt.ItemDataRole.UserRole + 8
+    FAVOURITE = Qt.ItemDataRole.UserRole + 9
+    """Whether the row's template is one of the agent's favourites (``bool``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +164,7 @@ class ResultModel(QAbstractListModel):
         self._library = library
         self._rows: list[ResultRow] = []
         self._channel: str | None = None
+        self._favourites: frozenset[str] = frozenset()
 
     def set_library(self, library: Library) -> None:
         """Use ``library`` for names from now on and clear the rows."""
@@ -177,6 +182,35 @@ class ResultModel(QAbstractListModel):
         self._channel = channel
         self._rows = [self._row(hit, channel) for hit in hits]
         self.endResetModel()
+
+    @property
+    def favourites(self) -> frozenset[str]:
+        """The full ids of the favourite templates (starred rows)."""
+        return self._favourites
+
+    def set_favourites(self, full_ids: Iterable[str]) -> None:
+        """Star the rows whose template is in ``full_ids`` (and only those)."""
+        new = frozenset(full_ids)
+        if new == self._favourites:
+            return
+        old, self._favourites = self._favourites, new
+        changed = old ^ new
+        for number, found in enumerate(self._rows):
+            if found.hit.template.full_id in changed:
+                index = self.index(number)
+                self.dataChanged.emit(index, index, [int(Role.FAVOURITE)])
+
+    def is_favourite(self, number: int) -> bool:
+        """Whether row ``number`` holds a favourite (``False`` for no such row)."""
+        found = self.row(number)
+        return found is not None and found.hit.template.full_id in self._favourites
+
+    def row_of(self, full_id: str) -> int:
+        """The row showing template ``full_id``, or -1."""
+        for number, found in enumerate(self._rows):
+            if found.hit.template.full_id == full_id:
+                return number
+        return -1
 
     def _row(self, hit: Hit, channel: str | None) -> ResultRow:
         template = hit.template
@@ -236,6 +270,8 @@ class ResultModel(QAbstractListModel):
                 return found.hit.template
             case Role.HIT:
                 return found.hit
+            case Role.FAVOURITE:
+                return found.hit.template.full_id in self._favourites
         return None
 
     def roleNames(self) -> dict[int, QByteArray]:

@@ -4,8 +4,9 @@ The setting is ``"system"``, ``"light"`` or ``"dark"``. ``"system"`` follows
 the desktop's colour scheme (``QStyleHints.colorScheme``) and keeps following
 it when it changes; where the platform style does not switch its palette by
 itself, Tactful applies a dark palette of its own. The delegate and the
-preview pane take their accent colours from :func:`mark_colors`, derived from
-the palette in use, so text stays readable in both schemes.
+preview pane take their accent colours from :func:`mark_colors` (and the
+favourite star its colour from :func:`star_color`), derived from the palette
+in use, so text stays readable in both schemes.
 """
 
 from __future__ import annotations
@@ -67,6 +68,14 @@ def mark_colors(palette: QPalette) -> tuple[QColor, QColor]:
     if is_dark(palette):
         return QColor(0x6B, 0x55, 0x12), QColor(0xFF, 0xF4, 0xD0)
     return QColor(0xFF, 0xE5, 0x8A), QColor(0x20, 0x1A, 0x00)
+
+
+def star_color(palette: QPalette, selected: bool = False) -> QColor:
+    """The favourite star's amber, bright enough on the row background, selected or not."""
+    back_role = QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base
+    if palette.color(back_role).lightness() < 128:
+        return QColor(0xFF, 0xC8, 0x3D)
+    return QColor(0xC7, 0x84, 0x00)
 
 
 def dim_color(palette: QPalette, selected: bool = False) -> QColor:
