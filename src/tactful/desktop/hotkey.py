@@ -31,6 +31,7 @@ from typing import Protocol, runtime_checkable
 
 from tactful.core.errors import TactfulError
 from tactful.desktop.keys import KeyComboError, parse_hotkey
+from tactful.desktop.selection import pick
 
 log = logging.getLogger(__name__)
 
@@ -341,22 +342,10 @@ def select_hotkey_backend(
             order = [prefer] + [n for n in order if n != prefer]
             skipped.pop(prefer, None)
 
-    chosen: HotkeyBackend | None = None
-    for name in order:
-        if chosen is not None:
-            passed_over.append((name, f"not needed: {chosen.name} works"))
-            continue
-        factory = factories.get(name)
-        if factory is None:
-            passed_over.append((name, "not available in this build"))
-            continue
-        try:
-            chosen = factory(env)
-        except BackendUnavailableError as exc:
-            passed_over.append((name, str(exc)))
-        except Exception as exc:  # a backend bug must not stop the app from starting
-            log.exception("hotkey backend %s failed to start", name)
-            passed_over.append((name, f"failed to start: {exc}"))
+    chosen, tried = pick(
+        order, factories, env, unavailable=(BackendUnavailableError,), log_what="hotkey"
+    )
+    passed_over += tried
     passed_over += [(n, r) for n, r in skipped.items() if n not in dict(passed_over)]
     if chosen is None:
         chosen = NullHotkey()

@@ -32,6 +32,7 @@ from tactful.core.errors import TactfulError
 from tactful.desktop.activewindow import ActiveWindowBackend, WindowRef
 from tactful.desktop.clipboard import ClipboardBackend, ClipboardSnapshot
 from tactful.desktop.keys import KeyComboError, parse_key_combo
+from tactful.desktop.selection import pick
 
 log = logging.getLogger(__name__)
 
@@ -442,22 +443,10 @@ def select_paste_backend(
         order = [prefer] + [n for n in order if n != prefer]
     elif prefer != "auto":
         passed_over.append((prefer, "not available in this session"))
-    chosen: KeySender | None = None
-    for name in order:
-        if chosen is not None:
-            passed_over.append((name, f"not needed: {chosen.name} works"))
-            continue
-        factory = factories.get(name)
-        if factory is None:
-            passed_over.append((name, "not available in this build"))
-            continue
-        try:
-            chosen = factory(env)
-        except SenderUnavailableError as exc:
-            passed_over.append((name, str(exc)))
-        except Exception as exc:  # a backend bug must not stop the app from starting
-            log.exception("paste backend %s failed to start", name)
-            passed_over.append((name, f"failed to start: {exc}"))
+    chosen, tried = pick(
+        order, factories, env, unavailable=(SenderUnavailableError,), log_what="paste"
+    )
+    passed_over += tried
     reason = ""
     if chosen is None:
         reason = {
