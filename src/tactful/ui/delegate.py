@@ -104,7 +104,7 @@ def draw_marked(
 
 def star_rect(title_line: QRect) -> QRect:
     """The square at the right end of ``title_line`` where a favourite's star goes."""
-    side = max(8, title_line.height() - 4)
+    side = max(8, title_line.height() - 2)
     return QRect(
         title_line.right() - side + 1,
         title_line.top() + (title_line.height() - side) // 2,
@@ -117,7 +117,7 @@ def star_points(box: QRect) -> QPolygonF:
     """A five-pointed star filling ``box``, point up."""
     centre = QPointF(box.left() + box.width() / 2, box.top() + box.height() / 2 + box.height() / 20)
     outer = min(box.width(), box.height()) / 2
-    inner = outer * 0.45
+    inner = outer * 0.5
     points = []
     for i in range(10):
         radius = outer if i % 2 == 0 else inner

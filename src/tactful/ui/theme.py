@@ -70,12 +70,39 @@ def mark_colors(palette: QPalette) -> tuple[QColor, QColor]:
     return QColor(0xFF, 0xE5, 0x8A), QColor(0x20, 0x1A, 0x00)
 
 
+STAR_COLOURS = (QColor(0xC7, 0x84, 0x00), QColor(0xFF, 0xC8, 0x3D), QColor(0xFF, 0xF0, 0xB0))
+"""The favourite star's ambers, deepest first."""
+STAR_CONTRAST = 3.0
+"""The contrast a star needs against its row (WCAG's minimum for graphics)."""
+
+
+def luminance(colour: QColor) -> float:
+    """The relative luminance of ``colour`` (0 black to 1 white, as WCAG defines it)."""
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * linear(colour.redF())
+        + 0.7152 * linear(colour.greenF())
+        + 0.0722 * linear(colour.blueF())
+    )
+
+
+def contrast(one: QColor, other: QColor) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+    a, b = sorted((luminance(one), luminance(other)))
+    return (b + 0.05) / (a + 0.05)
+
+
 def star_color(palette: QPalette, selected: bool = False) -> QColor:
-    """The favourite star's amber, bright enough on the row background, selected or not."""
+    """The favourite star's amber: the deepest one that stands out from the row's background."""
     back_role = QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base
-    if palette.color(back_role).lightness() < 128:
-        return QColor(0xFF, 0xC8, 0x3D)
-    return QColor(0xC7, 0x84, 0x00)
+    back = palette.color(back_role)
+    for colour in STAR_COLOURS:
+        if contrast(colour, back) >= STAR_CONTRAST:
+            return QColor(colour)
+    return QColor(max(STAR_COLOURS, key=lambda colour: contrast(colour, back)))
 
 
 def dim_color(palette: QPalette, selected: bool = False) -> QColor:

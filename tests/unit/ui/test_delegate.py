@@ -3,14 +3,22 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalette
-from PySide6.QtWidgets import QListView, QStyleOptionViewItem
+from PySide6.QtWidgets import QListView, QStyle, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from tactful.core.library import Library
 from tactful.core.search import Hit, Span
-from tactful.ui.delegate import ResultDelegate, draw_marked, visible_ranges
+from tactful.ui.delegate import (
+    NUMBER_WIDTH,
+    PAD_X,
+    PAD_Y,
+    ResultDelegate,
+    draw_marked,
+    star_rect,
+    visible_ranges,
+)
 from tactful.ui.resultmodel import ResultModel
-from tactful.ui.theme import dark_palette, mark_colors
+from tactful.ui.theme import contrast, dark_palette, mark_colors, star_color
 
 
 @pytest.mark.parametrize(
@@ -113,3 +121,82 @@ def test_rows_have_room_for_three_lines(qtbot: QtBot, library: Library) -> None:
     qtbot.waitExposed(view)
     grabbed = view.grab().toImage()  # paints every role without errors
     assert not grabbed.isNull()
+
+
+ROW_WIDTH = 220
+"""Narrow enough that the longest test title runs into the star's place."""
+
+
+def _paint_row(
+    library: Library, full_id: str, favourites: set[str], palette: QPalette, *, selected: bool
+) -> tuple[QImage, QRect]:
+    """One result row painted by the delegate; also where its title line's star goes."""
+    model = ResultModel(library)
+    model.set_favourites(favourites)
+    model.set_hits([Hit(library.get(full_id), 1.0, ())])
+    delegate = ResultDelegate()
+    option = QStyleOptionViewItem()
+    option.font = QFont()
+    option.palette = palette
+    option.state = QStyle.StateFlag.State_Enabled
+    if selected:
+        option.state |= QStyle.StateFlag.State_Selected
+    height = delegate.sizeHint(option, model.index(0)).height()
+    option.rect = QRect(0, 0, ROW_WIDTH, height)
+    image = QImage(ROW_WIDTH, height, QImage.Format.Format_ARGB32)
+    image.fill(palette.color(QPalette.ColorRole.Base))
+    painter = QPainter(image)
+    delegate.paint(painter, option, model.index(0))
+    painter.end()
+    title_h = QFontMetrics(delegate_title_font(option.font)).height()
+    line = QRect(PAD_X + NUMBER_WIDTH, PAD_Y, ROW_WIDTH - 2 * PAD_X - NUMBER_WIDTH, title_h)
+    return image, star_rect(line)
+
+
+def delegate_title_font(base: QFont) -> QFont:
+    font = QFont(base)
+    font.setWeight(QFont.Weight.DemiBold)
+    return font
+
+
+@pytest.mark.parametrize("selected", [False, True], ids=["plain", "selected"])
+@pytest.mark.parametrize("palette", [QPalette(), dark_palette()], ids=["light", "dark"])
+def test_a_favourite_row_carries_a_star_at_the_end_of_its_title_line(
+    qtbot: QtBot, library: Library, palette: QPalette, selected: bool
+) -> None:
+    star = star_color(palette, selected)
+    full_id = "test.pack/late-gift"  # a title long enough to reach the star's place
+    plain, _ = _paint_row(library, full_id, set(), palette, selected=selected)
+    starred, box = _paint_row(library, full_id, {full_id}, palette, selected=selected)
+    assert _count(plain, star) == 0
+    inside = sum(
+        1
+        for x in range(box.left(), box.right() + 1)
+        for y in range(box.top(), box.bottom() + 1)
+        if starred.pixelColor(x, y).rgb() == star.rgb()
+    )
+    assert inside > box.width() * box.height() // 5  # a filled star, not a speck
+    assert _count(starred, star) == inside  # and nowhere else
+    # the title is elided before the star: no title text inside its box
+    text = palette.color(
+        QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+    )
+    assert any(
+        plain.pixelColor(x, y).rgb() == text.rgb()
+        for x in range(box.left(), box.right() + 1)
+        for y in range(box.top(), box.bottom() + 1)
+    )
+    assert not any(
+        starred.pixelColor(x, y).rgb() == text.rgb()
+        for x in range(box.left() - 2, box.right() + 1)
+        for y in range(box.top(), box.bottom() + 1)
+    )
+
+
+def test_the_star_stands_out_from_the_row_in_both_schemes() -> None:
+    for palette in (QPalette(), dark_palette()):
+        for selected in (False, True):
+            back = palette.color(
+                QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base
+            )
+            assert contrast(star_color(palette, selected), back) >= 3.0

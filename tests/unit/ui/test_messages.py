@@ -56,6 +56,20 @@ def test_notify_uses_the_notifier_when_there_is_no_tray(qtbot: QtBot, tmp_path: 
     assert messages.history == [("notify", "Copied to the clipboard.")]
 
 
+def test_notify_once_says_a_thing_only_once_per_run(qtbot: QtBot, tmp_path: Path) -> None:
+    notifier = FakeNotifier()
+    messages = Messages(tmp_path / "tactful.log", notifier=notifier)
+    assert messages.notify_once("Favourites cannot be saved.")
+    assert not messages.notify_once("Favourites cannot be saved.")
+    messages.notify("Copied.")
+    assert messages.notify_once("Something else.")
+    assert notifier.messages == [
+        ("Tactful", "Favourites cannot be saved."),
+        ("Tactful", "Copied."),
+        ("Tactful", "Something else."),
+    ]
+
+
 def test_unexpected_exceptions_open_a_crash_dialog_with_the_log_path(
     qtbot: QtBot, tmp_path: Path
 ) -> None:

@@ -82,8 +82,35 @@ def test_set_hits_resets_and_out_of_range_rows_are_none(library: Library) -> Non
 
 def test_model_passes_qt_model_checks(library: Library, qtmodeltester: ModelTester) -> None:
     model = ResultModel(library)
+    model.set_favourites({"test.pack/thanks"})
     model.set_hits([_hit(library, "test.pack/late-gift"), _hit(library, "test.pack/thanks")])
     qtmodeltester.check(model)
+
+
+def test_favourite_role_follows_the_favourites_and_says_which_rows_changed(
+    library: Library,
+) -> None:
+    model = ResultModel(library)
+    ids = ["test.pack/late-gift", "test.pack/thanks", "test.pack/refund"]
+    model.set_hits([_hit(library, i) for i in ids])
+    assert [model.index(r).data(Role.FAVOURITE) for r in range(3)] == [False, False, False]
+    changed: list[tuple[int, int, list[int]]] = []
+    model.dataChanged.connect(lambda a, b, roles: changed.append((a.row(), b.row(), list(roles))))
+    model.set_favourites({"test.pack/thanks", "gone.pack/x"})
+    assert [model.index(r).data(Role.FAVOURITE) for r in range(3)] == [False, True, False]
+    assert [model.is_favourite(r) for r in range(4)] == [False, True, False, False]
+    assert changed == [(1, 1, [int(Role.FAVOURITE)])]
+    changed.clear()
+    model.set_favourites({"test.pack/refund", "gone.pack/x"})
+    assert sorted(changed) == [(1, 1, [int(Role.FAVOURITE)]), (2, 2, [int(Role.FAVOURITE)])]
+    changed.clear()
+    model.set_favourites({"gone.pack/x", "test.pack/refund"})  # the same set: nothing to repaint
+    assert changed == []
+    # new hits keep the favourites
+    model.set_hits([_hit(library, "test.pack/refund")])
+    assert model.index(0).data(Role.FAVOURITE) is True
+    assert model.row_of("test.pack/refund") == 0
+    assert model.row_of("test.pack/thanks") == -1
 
 
 def test_far_match_moves_preview_start_behind_an_ellipsis() -> None:
