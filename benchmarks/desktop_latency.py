@@ -40,6 +40,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))  # xsession: the private X server, as the tests start it
+
+import xsession  # noqa: E402
 
 HOTKEY = "Ctrl+Alt+Space"
 HOTKEY_XDOTOOL = "ctrl+alt+space"
@@ -272,64 +275,26 @@ def measure_instance(round_trips: int) -> dict[str, list[float]]:
     return results
 
 
-def _free_xvfb() -> tuple[subprocess.Popen[bytes], str] | None:
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        return None
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(
-        # -noreset: no server reset (dropping new clients) whenever the last client leaves
-        [
-            xvfb,
-            "-displayfd",
-            str(write_fd),
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-            "-noreset",
-        ],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd, "rb") as pipe:
-        number = pipe.readline().strip().decode()
-    if not number.isdigit():
-        server.kill()
-        server.wait(timeout=10)
-        return None
-    return server, f":{number}"
-
-
 def run_x11(presses: int) -> dict[str, list[float]] | str:
     """The X11 figures from a child under a private Xvfb, or why they were skipped."""
-    if shutil.which("xdotool") is None:
-        return "xdotool is not installed (Debian package xdotool)"
-    session = _free_xvfb()
-    if session is None:
-        return "Xvfb is not installed or did not start (Debian package xvfb)"
-    server, display = session
     try:
-        env = dict(os.environ, DISPLAY=display, XDG_SESSION_TYPE="x11", QT_QPA_PLATFORM="xcb")
-        env.pop("WAYLAND_DISPLAY", None)
-        command = [sys.executable, str(Path(__file__).resolve()), "--child", "x11"]
-        out = subprocess.run(
-            [*command, "--presses", str(presses)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if out.returncode != 0:
-            raise SystemExit(f"the X11 benchmark child failed:\n{out.stderr[-3000:]}")
-        result: dict[str, list[float]] = json.loads(out.stdout.strip().splitlines()[-1])
-        return result
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        xsession.find_tool("xdotool")
+        with xsession.x_session(window_manager=False) as x:
+            env = x.env(QT_QPA_PLATFORM="xcb")
+            command = [sys.executable, str(Path(__file__).resolve()), "--child", "x11"]
+            out = subprocess.run(
+                [*command, "--presses", str(presses)],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+    except xsession.XSessionError as exc:
+        return str(exc)
+    if out.returncode != 0:
+        raise SystemExit(f"the X11 benchmark child failed:\n{out.stderr[-3000:]}")
+    result: dict[str, list[float]] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def _row(label: str, values: list[float], base: list[float] | None) -> str:

@@ -44,6 +44,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "scripts"))  # xsession: the private X server, as the tests start it
+
+import xsession  # noqa: E402
+
+SCREEN = "1600x1000x24"
 
 QUERIES = (
     "parcel late birthday",
@@ -289,37 +294,6 @@ def run_child(keystroke_limit: int, hotkey_reps: int) -> dict[str, Any]:
 # --- the parent: one child per platform, then the table ----------------------------
 
 
-def _free_xvfb() -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes] | None, str] | None:
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        return None
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd, "rb") as pipe:
-        number = pipe.readline().strip().decode()
-    if not number.isdigit():
-        server.kill()
-        return None
-    display = f":{number}"
-    wm = None
-    openbox = shutil.which("openbox")
-    if openbox is not None:
-        wm = subprocess.Popen(
-            [openbox, "--sm-disable", "--config-file", "/dev/null"],
-            env=dict(os.environ, DISPLAY=display),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(0.5)
-    return server, wm, display
-
-
 def _child(platform: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
     command = [
         sys.executable,
@@ -394,21 +368,12 @@ def main() -> int:
         return 0
     print(f"ui latency: Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     report("offscreen", _child("offscreen", dict(os.environ), args))
-    session = _free_xvfb()
-    if session is None:
-        print("\n== xcb under Xvfb == skipped: Xvfb is not installed")
-        return 0
-    server, wm, display = session
     try:
-        env = dict(os.environ, DISPLAY=display, XDG_SESSION_TYPE="x11")
-        env.pop("WAYLAND_DISPLAY", None)
-        label = "xcb under Xvfb" + (" + openbox" if wm is not None else "")
-        report(label, _child("xcb", env, args))
-    finally:
-        for proc in (wm, server):
-            if proc is not None:
-                proc.terminate()
-                proc.wait(timeout=10)
+        with xsession.x_session(SCREEN, window_manager=shutil.which("openbox") is not None) as x:
+            label = "xcb under Xvfb" + (" + openbox" if x.has_window_manager else "")
+            report(label, _child("xcb", x.env(), args))
+    except xsession.XSessionError as exc:
+        print(f"\n== xcb under Xvfb == skipped: {exc}")
     return 0
 
 

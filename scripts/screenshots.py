@@ -25,10 +25,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import xsession
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "screenshots"
@@ -55,61 +56,25 @@ DRAFT = (
 # --- outside: a private X server ----------------------------------------------------
 
 
-def _need(tool: str, package: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        raise SystemExit(f"screenshots: {tool} is not installed (Debian package {package})")
-    return path
-
-
-def start_x() -> tuple[list[subprocess.Popen[bytes]], str]:
-    """Xvfb on a free display plus openbox; return the processes and the display."""
-    xvfb = _need("Xvfb", "xvfb")
-    openbox = _need("openbox", "openbox")
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", SCREEN, "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd, "rb") as pipe:
-        number = pipe.readline().strip().decode()
-    if not number.isdigit():
-        server.kill()
-        raise SystemExit("screenshots: Xvfb did not start")
-    display = f":{number}"
-    wm = subprocess.Popen(
-        [openbox, "--sm-disable", "--config-file", "/dev/null"],
-        env=dict(os.environ, DISPLAY=display),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(1.0)  # openbox takes the screen
-    return [wm, server], display
-
-
 def run_outside(out: Path) -> int:
     """Start X, run this script inside it, stop X."""
-    procs, display = start_x()
     base = Path(tempfile.mkdtemp(prefix="tactful-screenshots-"))
-    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", XDG_SESSION_TYPE="x11")
-    env.pop("WAYLAND_DISPLAY", None)
-    env["TACTFUL_BASEDIR"] = str(base)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), *filter(None, [env.get("PYTHONPATH")])])
     try:
-        done = subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), "--inside", "--out", str(out)],
-            env=env,
-            check=False,
-            timeout=180,
-        )
-        return done.returncode
+        with xsession.x_session(SCREEN) as x:
+            env = x.env(QT_QPA_PLATFORM="xcb", TACTFUL_BASEDIR=str(base))
+            env["PYTHONPATH"] = os.pathsep.join(
+                [str(ROOT / "src"), *filter(None, [env.get("PYTHONPATH")])]
+            )
+            done = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--inside", "--out", str(out)],
+                env=env,
+                check=False,
+                timeout=180,
+            )
+            return done.returncode
+    except xsession.XSessionError as exc:
+        raise SystemExit(f"screenshots: {exc}") from exc
     finally:
-        for proc in procs:
-            proc.terminate()
-            proc.wait(timeout=10)
         shutil.rmtree(base, ignore_errors=True)
 
 

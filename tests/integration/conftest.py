@@ -1,166 +1,65 @@
 """Fixtures for tests against a real X server: Xvfb, openbox and a target window.
 
-``x_display`` starts ``Xvfb`` on a free display (``-displayfd`` lets the server
-pick one) and points ``DISPLAY`` at it for the test; ``window_manager`` adds
-``openbox`` and waits until it manages the screen; ``target_window`` starts a
-small Qt text window in another process (``target_window.py``) that reports its
-text and window id through a JSON file. Tests using them skip with a reason
-when the tools are not installed.
+``x_display`` starts ``Xvfb`` on a free display and points ``DISPLAY`` at it
+for the test; ``window_manager`` adds ``openbox`` and waits until it manages the
+screen (both through ``scripts/xsession.py``, as the benchmarks and the
+screenshot script start them); ``target_window`` starts a small Qt text window
+in another process (``target_window.py``) that reports its text and window id
+through a JSON file. Tests using them skip with a reason when the tools are not
+installed.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+from x11_tools import qt_child_env, wait_until
+
+import xsession
 
 HERE = Path(__file__).resolve().parent
-PROJECT_ROOT = HERE.parent.parent
-STARTUP_TIMEOUT = 15.0
+T = TypeVar("T")
 
 
-def need_tool(name: str) -> str:
-    """The path of ``name``, or skip the test saying which package provides it."""
-    path = shutil.which(name)
-    if path is None:
-        packages = {"Xvfb": "xvfb", "openbox": "openbox", "xdotool": "xdotool", "xclip": "xclip"}
-        pytest.skip(f"{name} is not on PATH (Debian package {packages.get(name, name)})")
-    return path
-
-
-def wait_until(
-    condition: Callable[[], Any], timeout: float = STARTUP_TIMEOUT, what: str = "condition"
-) -> Any:
-    """Poll ``condition`` until it returns something truthy; fail the test after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.05)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-    for stream in (proc.stdin, proc.stdout, proc.stderr):
-        if stream is not None:
-            stream.close()
+def _start(start: Callable[[], T]) -> T:
+    """``start()``; skip the test when a program is missing, fail it when X does not start."""
+    try:
+        return start()
+    except xsession.ToolMissingError as exc:
+        pytest.skip(str(exc))
+    except xsession.XSessionError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture
 def x_display(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh Xvfb server; ``DISPLAY`` points at it during the test."""
-    xvfb = need_tool("Xvfb")
-    read_fd, write_fd = os.pipe()
-    # -noreset: by default Xvfb resets whenever its last client leaves (the readiness
-    # probe below does), and a client connecting during the reset is dropped.
-    proc = subprocess.Popen(
-        [
-            xvfb,
-            "-displayfd",
-            str(write_fd),
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-            "-noreset",
-        ],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
+    server, display = _start(xsession.start_xvfb)
     try:
-        with os.fdopen(read_fd, "rb") as pipe:
-            number = pipe.readline().strip().decode()
-        if not number.isdigit():
-            pytest.fail(f"Xvfb did not report a display number (exit code {proc.poll()})")
-        display = f":{number}"
-        wait_until(lambda: _can_connect(display), what=f"Xvfb to accept clients on {display}")
         monkeypatch.setenv("DISPLAY", display)
         monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
         monkeypatch.setenv("XDG_SESSION_TYPE", "x11")
         yield display
     finally:
-        _stop(proc)
-
-
-def _can_connect(display: str) -> bool:
-    from tactful.desktop import x11
-
-    try:
-        x11.open_display(display).close()
-    except x11.X11UnavailableError:
-        return False
-    return True
-
-
-def _wm_running(display: str) -> bool:
-    from Xlib import X
-    from Xlib import display as xdisplay
-
-    conn = xdisplay.Display(display)
-    try:
-        root = conn.screen().root
-        check = root.get_full_property(
-            conn.intern_atom("_NET_SUPPORTING_WM_CHECK"), X.AnyPropertyType
-        )
-        return check is not None and len(check.value) > 0
-    finally:
-        conn.close()
+        xsession.stop(server)
 
 
 @pytest.fixture
-def window_manager(x_display: str, tmp_path: Path) -> Iterator[str]:
+def window_manager(x_display: str) -> Iterator[str]:
     """openbox managing the Xvfb screen (EWMH active window, focus, stacking)."""
-    openbox = need_tool("openbox")
-    log_file = tmp_path / "openbox.log"
-    attempts = 3  # openbox now and then fails to open a display Xlib just reached
-
-    def start() -> subprocess.Popen[bytes]:
-        with log_file.open("ab") as log:
-            return subprocess.Popen(
-                [openbox, "--sm-disable", "--config-file", "/dev/null"],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    proc = start()
-
-    def managing() -> bool:
-        nonlocal proc, attempts
-        if proc.poll() is not None:
-            attempts -= 1
-            if attempts == 0:
-                output = log_file.read_text(errors="replace")[-2000:]
-                pytest.fail(f"openbox exited with {proc.returncode}: {output}")
-            proc = start()
-            return False
-        return _wm_running(x_display)
-
+    openbox = _start(lambda: xsession.start_openbox(x_display))
     try:
-        wait_until(managing, what="openbox to manage the screen")
         yield x_display
     finally:
-        _stop(proc)
+        xsession.stop(openbox)
 
 
 @dataclass
@@ -202,13 +101,9 @@ def start_target_window(
 ) -> TargetWindow:
     """Start ``target_window.py`` on ``$DISPLAY`` and wait until it is shown and focused."""
     state_file = tmp_path / f"target-{time.monotonic_ns()}.json"
-    env = dict(os.environ, QT_QPA_PLATFORM="xcb")
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(PROJECT_ROOT / "src"), *filter(None, [env.get("PYTHONPATH")])]
-    )
     proc = subprocess.Popen(
         [sys.executable, str(HERE / "target_window.py"), str(state_file), title, text],
-        env=env,
+        env=qt_child_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -238,7 +133,7 @@ def window_factory(window_manager: str, tmp_path: Path) -> Iterator[Callable[...
         yield factory
     finally:
         for window in started:
-            _stop(window.proc)
+            xsession.stop(window.proc)
 
 
 @pytest.fixture

@@ -8,39 +8,18 @@ plays the agent's keyboard and xclip owns and reads the clipboard.
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from x11_tools import need_tool, qt_child_env, read_selection, wait_until, xdotool
+
+import xsession
 
 pytestmark = pytest.mark.x11
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-def need_tool(name: str) -> str:
-    """The path of ``name``, or skip saying which Debian package provides it."""
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} is not on PATH (Debian package {name})")
-    return path
-
-
-def wait_until(condition: Callable[[], Any], timeout: float = 15.0, what: str = "it") -> Any:
-    """Poll ``condition`` until it is truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.05)
-    return result
 
 
 REPLY = "Thank you for waiting, the zebra scarf ships by express today."
@@ -61,26 +40,9 @@ body = "{REPLY}"
 '''
 
 
-def _xdotool(*args: str) -> str:
-    out = subprocess.run(
-        [need_tool("xdotool"), *args], check=True, timeout=10, capture_output=True, text=True
-    )
-    return out.stdout.strip()
-
-
-def _clipboard() -> str | None:
-    out = subprocess.run(
-        [need_tool("xclip"), "-selection", "clipboard", "-o"],
-        capture_output=True,
-        timeout=10,
-        check=False,
-    )
-    return out.stdout.decode("utf-8", errors="replace") if out.returncode == 0 else None
-
-
 def _active_window_name() -> str:
     try:
-        return _xdotool("getactivewindow", "getwindowname")
+        return xdotool("getactivewindow", "getwindowname")
     except subprocess.CalledProcessError:
         return ""
 
@@ -101,11 +63,8 @@ def tactful_app(
     packs = base / "data" / "packs"
     packs.mkdir(parents=True)
     (packs / "personal.tactful.toml").write_text(PERSONAL_PACK, encoding="utf-8")
-    env = dict(os.environ, QT_QPA_PLATFORM="xcb")
+    env = qt_child_env()
     env.pop("TACTFUL_BASEDIR", None)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(PROJECT_ROOT / "src"), *filter(None, [env.get("PYTHONPATH")])]
-    )
     log = base / "log" / "tactful.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "tactful", "--basedir", str(base)],
@@ -127,15 +86,7 @@ def tactful_app(
     finally:
         if log.exists():  # shown by pytest when the test failed
             print("--- tactful.log ---\n" + log.read_text(encoding="utf-8")[-4000:])
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        if proc.stderr is not None:
-            proc.stderr.close()
+        xsession.stop(proc)
 
 
 @pytest.fixture
@@ -152,12 +103,12 @@ def agent_clipboard(window_manager: str) -> Iterator[str]:
     proc.stdin.write(ORIGINAL_CLIPBOARD.encode("utf-8"))
     proc.stdin.close()
     try:
-        wait_until(lambda: _clipboard() == ORIGINAL_CLIPBOARD, what="xclip to own the clipboard")
+        wait_until(
+            lambda: read_selection() == ORIGINAL_CLIPBOARD, what="xclip to own the clipboard"
+        )
         yield ORIGINAL_CLIPBOARD
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=10)
+        xsession.stop(proc)
 
 
 def test_hotkey_query_enter_pastes_after_the_text_and_restores_the_clipboard(
@@ -167,17 +118,17 @@ def test_hotkey_query_enter_pastes_after_the_text_and_restores_the_clipboard(
 ) -> None:
     proc, log = tactful_app
     target = window_factory(title="Helpdesk chat", text="Dear customer, ")
-    _xdotool("windowactivate", "--sync", str(target.wid))
+    xdotool("windowactivate", "--sync", str(target.wid))
     wait_until(lambda: target.state().get("focused"), what="the chat window to have the focus")
 
-    _xdotool("key", "--clearmodifiers", "ctrl+alt+space")
+    xdotool("key", "--clearmodifiers", "ctrl+alt+space")
     wait_until(lambda: _active_window_name() == "Tactful", what="the popup to take the focus")
-    _xdotool("type", "--delay", "15", "zebra scarf")
-    _xdotool("key", "Return")
+    xdotool("type", "--delay", "15", "zebra scarf")
+    xdotool("key", "Return")
 
     target.wait_text("Dear customer, " + REPLY, timeout=15)
     wait_until(
-        lambda: _clipboard() == agent_clipboard,
+        lambda: read_selection() == agent_clipboard,
         timeout=10,
         what=f"the clipboard to hold {agent_clipboard!r} again",
     )

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
+from x11_tools import need_tool, qt_child_env, read_selection, wait_until, xdotool
 
 from tactful.desktop.activewindow import WindowRef, X11ActiveWindow
 from tactful.desktop.hotkey import HotkeyError
@@ -23,37 +22,6 @@ from tactful.desktop.keysenders import XTestKeySender
 pytestmark = pytest.mark.x11
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-
-
-def need_tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} is not on PATH (Debian package {name})")
-    return path
-
-
-def wait_until(condition: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.05)
-    return result
-
-
-def xdotool(*args: str) -> None:
-    subprocess.run([need_tool("xdotool"), *args], check=True, timeout=10)
-
-
-def read_selection(selection: str) -> str:
-    result = subprocess.run(
-        [need_tool("xclip"), "-selection", selection, "-o"],
-        capture_output=True,
-        check=False,
-        timeout=10,
-    )
-    return result.stdout.decode()
 
 
 def set_clipboard(text: str) -> None:
@@ -187,11 +155,9 @@ def test_paste_sequence_end_to_end(window_factory: Callable[..., Any]) -> None:
     chat = window_factory(title="Chat", text="Dear customer, ")
     window_factory(title="Somewhere else")  # has the focus, like the popup would
     set_clipboard("the agent's own clipboard")
-    env = dict(os.environ, QT_QPA_PLATFORM="xcb")
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), *filter(None, [env.get("PYTHONPATH")])])
     flow = subprocess.Popen(
         [sys.executable, str(HERE / "paste_flow.py"), str(chat.wid), "we are on it."],
-        env=env,
+        env=qt_child_env(),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
