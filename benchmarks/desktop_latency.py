@@ -82,6 +82,17 @@ def serve_instance(runtime: Path) -> int:
     return 0
 
 
+def _read_line(sock: socket.socket) -> bytes:
+    """What ``sock`` sends up to its first newline, or until it closes."""
+    data = b""
+    while b"\n" not in data:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 def serve_echo(path: str) -> int:
     """Child: answer each connection's first line with a fixed reply, like the instance does."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
@@ -91,13 +102,7 @@ def serve_echo(path: str) -> int:
         while True:
             conn, _ = server.accept()
             with conn:
-                data = b""
-                while b"\n" not in data:
-                    chunk = conn.recv(4096)
-                    if not chunk:
-                        break
-                    data += chunk
-                if data.startswith(b"quit"):
+                if _read_line(conn).startswith(b"quit"):
                     return 0
                 conn.sendall(ECHO_REPLY)
 
@@ -228,12 +233,7 @@ def _echo_round_trip(path: str, payload: bytes) -> float:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.connect(path)
         sock.sendall(payload)
-        answer = b""
-        while b"\n" not in answer:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            answer += chunk
+        answer = _read_line(sock)
     if answer != ECHO_REPLY:
         raise SystemExit(f"the echo server answered {answer!r}")
     return (time.perf_counter() - start) * 1000

@@ -90,6 +90,18 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise AutostartError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
+def remove_file(path: Path) -> None:
+    """Delete ``path``; one that is not there is already removed.
+
+    Raises:
+        AutostartError: The file exists and cannot be removed.
+    """
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise AutostartError(f"cannot remove {path}: {exc.strerror or exc}") from exc
+
+
 def _desktop_exec_quote(arg: str) -> str:
     """Quote one argument for a desktop entry ``Exec`` key."""
     if arg and not any(c in arg for c in " \t\n\"'\\><~|&;$*?#()`%"):
@@ -162,11 +174,8 @@ class XdgAutostart:
         """Write the entry, or delete it."""
         if enabled:
             atomic_write(self.path, desktop_entry(self.command).encode("utf-8"))
-            return
-        try:
-            self.path.unlink(missing_ok=True)
-        except OSError as exc:
-            raise AutostartError(f"cannot remove {self.path}: {exc.strerror or exc}") from exc
+        else:
+            remove_file(self.path)
 
 
 class MacLaunchAgent:
@@ -204,11 +213,8 @@ class MacLaunchAgent:
                 "ProcessType": "Interactive",
             }
             atomic_write(self.path, plistlib.dumps(plist))
-            return
-        try:
-            self.path.unlink(missing_ok=True)
-        except OSError as exc:
-            raise AutostartError(f"cannot remove {self.path}: {exc.strerror or exc}") from exc
+        else:
+            remove_file(self.path)
 
 
 class WindowsRunKey:

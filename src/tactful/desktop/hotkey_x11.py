@@ -57,11 +57,8 @@ class X11Hotkey:
         Raises:
             BackendUnavailableError: No ``DISPLAY``, no python-xlib, or the server refused.
         """
-        display = env.get("DISPLAY")
-        if not display:
-            raise BackendUnavailableError("no X display: DISPLAY is not set")
         try:
-            return cls(display)
+            return cls(x11.display_from_env(env))
         except x11.X11UnavailableError as exc:
             raise BackendUnavailableError(str(exc)) from exc
 

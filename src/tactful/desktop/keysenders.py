@@ -57,11 +57,8 @@ class XTestKeySender:
         Raises:
             SenderUnavailableError: No display, no python-xlib, or no XTEST.
         """
-        display = env.get("DISPLAY")
-        if not display:
-            raise SenderUnavailableError("no X display: DISPLAY is not set")
         try:
-            return cls(display)
+            return cls(x11.display_from_env(env))
         except x11.X11UnavailableError as exc:
             raise SenderUnavailableError(str(exc)) from exc
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,6 +64,18 @@ def open_display(name: str | None = None) -> Display:
         return display.Display(name)
     except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
         raise X11UnavailableError(f"cannot open X display {name or '$DISPLAY'!r}: {exc}") from exc
+
+
+def display_from_env(env: Mapping[str, str]) -> str:
+    """The X display a backend built from ``env`` connects to: ``env["DISPLAY"]``.
+
+    Raises:
+        X11UnavailableError: ``DISPLAY`` is not set.
+    """
+    display = env.get("DISPLAY")
+    if not display:
+        raise X11UnavailableError("no X display: DISPLAY is not set")
+    return display
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,6 +72,18 @@ def test_unwritable_folder_is_reported_with_its_path(tmp_path: Path) -> None:
         backend.set_enabled(True)
 
 
+@pytest.mark.parametrize("make", [XdgAutostart, MacLaunchAgent])
+def test_entry_that_cannot_be_removed_is_reported_with_its_path(
+    tmp_path: Path, make: type[XdgAutostart | MacLaunchAgent]
+) -> None:
+    backend = make(tmp_path, COMMAND)
+    backend.path.mkdir()  # a folder in its place: unlink refuses it
+    (backend.path / "kept").write_text("x", encoding="utf-8")
+    with pytest.raises(AutostartError, match=f"cannot remove .*{backend.path.name}"):
+        backend.set_enabled(False)
+    assert (backend.path / "kept").exists()
+
+
 def test_launch_agent_round_trip(tmp_path: Path) -> None:
     agents = tmp_path / "Library" / "LaunchAgents"
     backend = MacLaunchAgent(agents, COMMAND)

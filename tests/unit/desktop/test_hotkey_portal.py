@@ -230,6 +230,18 @@ def connect(bus_env: dict[str, str]) -> Iterator[Callable[[], PortalHotkey]]:
         hotkey.close()
 
 
+def bind(
+    hotkey: PortalHotkey,
+    qtbot: QtBot,
+    sequence: str = "Ctrl+Alt+Space",
+    callback: Callable[[], None] = lambda: None,
+) -> None:
+    """Register ``sequence`` and wait until the portal has answered; it must have bound it."""
+    hotkey.register(sequence, callback)
+    qtbot.waitUntil(lambda: hotkey.status != "binding", timeout=5000)
+    assert hotkey.status.startswith("bound"), hotkey.status
+
+
 def test_no_portal_on_the_bus_is_a_reason_not_a_crash(bus_env: dict[str, str]) -> None:
     with pytest.raises(BackendUnavailableError, match="no GlobalShortcuts interface"):
         PortalHotkey.create(bus_env)
@@ -289,8 +301,7 @@ def test_the_key_the_desktop_assigns_is_the_status(
 ) -> None:
     portal_for(assigned="Super+K")
     hotkey = connect()
-    hotkey.register("Ctrl+Alt+Space", lambda: None)
-    qtbot.waitUntil(lambda: hotkey.status != "binding", timeout=5000)
+    bind(hotkey, qtbot)
     assert hotkey.status == "bound: Super+K"
 
 
@@ -300,8 +311,7 @@ def test_older_portals_with_other_request_paths_still_bind(
     portal = portal_for(legacy_paths=True)
     hotkey = connect()
     presses: list[int] = []
-    hotkey.register("Ctrl+Alt+Space", lambda: presses.append(1))
-    qtbot.waitUntil(lambda: hotkey.status != "binding", timeout=5000)
+    bind(hotkey, qtbot, callback=lambda: presses.append(1))
     assert hotkey.status == "bound: Ctrl+Alt+Space"
     portal.press()
     qtbot.waitUntil(lambda: presses == [1], timeout=5000)
@@ -352,11 +362,9 @@ def test_registering_again_closes_the_old_session(
 ) -> None:
     portal = portal_for()
     hotkey = connect()
-    hotkey.register("Ctrl+Alt+Space", lambda: None)
-    qtbot.waitUntil(lambda: hotkey.status.startswith("bound"), timeout=5000)
+    bind(hotkey, qtbot)
     first = portal.session
-    hotkey.register("Ctrl+Alt+K", lambda: None)
-    qtbot.waitUntil(lambda: hotkey.status.startswith("bound"), timeout=5000)
+    bind(hotkey, qtbot, "Ctrl+Alt+K")
     assert portal.closed == [first]
     assert portal.session != first
     assert portal.bound[0][1]["preferred_trigger"] == ("s", "CTRL+ALT+k")
@@ -377,8 +385,7 @@ def test_close_is_safe_to_repeat(
 ) -> None:
     portal = portal_for()
     hotkey = connect()
-    hotkey.register("Ctrl+Alt+Space", lambda: None)
-    qtbot.waitUntil(lambda: hotkey.status.startswith("bound"), timeout=5000)
+    bind(hotkey, qtbot)
     session = portal.session
     hotkey.close()
     hotkey.close()

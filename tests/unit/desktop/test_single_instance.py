@@ -7,6 +7,7 @@ import socket
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,19 @@ def runtime(tmp_path: Path) -> Path:
 def pool() -> Any:
     with ThreadPoolExecutor(max_workers=1) as executor:
         yield executor
+
+
+@pytest.fixture
+def forward(qtbot: QtBot, pool: Any) -> Callable[..., list[Any]]:
+    """``forward(instance, runtime, cmd[, args])``: send from another thread, return what came."""
+
+    def send(instance: SingleInstance, runtime: Path, *command: Any) -> list[Any]:
+        with qtbot.waitSignal(instance.command_received, timeout=5000) as blocker:
+            future = pool.submit(send_command, runtime, *command)
+        assert future.result(timeout=5)
+        return list(blocker.args or [])
+
+    return send
 
 
 def raw_exchange(path: str, payload: bytes) -> dict[str, Any]:
@@ -86,7 +100,9 @@ def test_bad_messages_are_explained(line: bytes, message: str) -> None:
         parse_command(line)
 
 
-def test_second_instance_forwards_to_the_first(qtbot: QtBot, runtime: Path, pool: Any) -> None:
+def test_second_instance_forwards_to_the_first(
+    runtime: Path, forward: Callable[..., list[Any]]
+) -> None:
     first = SingleInstance(runtime)
     second = SingleInstance(runtime)
     try:
@@ -95,15 +111,9 @@ def test_second_instance_forwards_to_the_first(qtbot: QtBot, runtime: Path, pool
         assert not second.try_become_primary()
         assert not second.is_primary
 
-        with qtbot.waitSignal(first.command_received, timeout=5000) as blocker:
-            future = pool.submit(send_command, runtime, "toggle", {"query": "late parcel"})
-        assert future.result(timeout=5)
-        assert blocker.args == ["toggle", {"query": "late parcel"}]
-
-        with qtbot.waitSignal(first.command_received, timeout=5000) as blocker:
-            future = pool.submit(send_command, runtime, "quit")
-        assert future.result(timeout=5)
-        assert blocker.args == ["quit", {}]
+        query = {"query": "late parcel"}
+        assert forward(first, runtime, "toggle", query) == ["toggle", query]
+        assert forward(first, runtime, "quit") == ["quit", {}]
     finally:
         first.close()
         second.close()
@@ -183,7 +193,7 @@ os.kill(os.getpid(), signal.SIGKILL)
 
 
 def test_stale_lock_and_socket_after_a_crash_are_recovered(
-    qtbot: QtBot, runtime: Path, pool: Any
+    runtime: Path, forward: Callable[..., list[Any]]
 ) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), QT_QPA_PLATFORM="offscreen")
     proc = subprocess.run(
@@ -203,16 +213,13 @@ def test_stale_lock_and_socket_after_a_crash_are_recovered(
     instance = SingleInstance(runtime)
     try:
         assert instance.try_become_primary()
-        with qtbot.waitSignal(instance.command_received, timeout=5000) as blocker:
-            future = pool.submit(send_command, runtime, "show")
-        assert future.result(timeout=5)
-        assert blocker.args == ["show", {}]
+        assert forward(instance, runtime, "show") == ["show", {}]
     finally:
         instance.close()
 
 
 def test_long_runtime_path_gets_a_short_private_socket(
-    qtbot: QtBot, tmp_path: Path, pool: Any
+    tmp_path: Path, forward: Callable[..., list[Any]]
 ) -> None:
     runtime = tmp_path / ("deep-" * 30) / "runtime"
     name = server_name(runtime)
@@ -221,8 +228,6 @@ def test_long_runtime_path_gets_a_short_private_socket(
     try:
         assert instance.try_become_primary()
         assert stat.S_IMODE(Path(name).parent.stat().st_mode) == 0o700
-        with qtbot.waitSignal(instance.command_received, timeout=5000):
-            future = pool.submit(send_command, runtime, "hide")
-        assert future.result(timeout=5)
+        assert forward(instance, runtime, "hide") == ["hide", {}]
     finally:
         instance.close()
