@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from x11_tools import qt_child_env, wait_until
+from x11_tools import fail_if_exited, qt_child_env, wait_until
 
 import xsession
 
@@ -110,9 +110,7 @@ def start_target_window(
     window = TargetWindow(proc, state_file, title)
 
     def ready() -> bool:
-        if proc.poll() is not None:
-            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            pytest.fail(f"target window exited with {proc.returncode}: {err[-2000:]}")
+        fail_if_exited(proc, "the target window")
         return bool(window.state().get("focused"))
 
     wait_until(ready, what="the target window to show and take the focus")

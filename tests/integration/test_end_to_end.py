@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from x11_tools import need_tool, qt_child_env, read_selection, wait_until, xdotool
+from x11_tools import fail_if_exited, need_tool, qt_child_env, read_selection, wait_until, xdotool
 
 import xsession
 
@@ -74,9 +74,7 @@ def tactful_app(
     )
 
     def ready() -> bool:
-        if proc.poll() is not None:
-            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            pytest.fail(f"Tactful exited with {proc.returncode}: {err[-2000:]}")
+        fail_if_exited(proc, "Tactful")
         text = log.read_text(encoding="utf-8") if log.exists() else ""
         return "Tactful is ready" in text and "grabbed" in text
 

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,51 +39,51 @@ def set_clipboard(text: str) -> None:
     )
 
 
-def test_hotkey_grab_fires_when_the_keys_are_pressed(x_display: str, qtbot: QtBot) -> None:
-    hotkey = X11Hotkey.create(os.environ)
-    presses: list[int] = []
+@pytest.fixture
+def hotkey(x_display: str) -> Iterator[X11Hotkey]:
+    """The X11 hotkey backend on the test's Xvfb, closed after the test."""
+    backend = X11Hotkey.create(os.environ)
     try:
-        hotkey.register("Ctrl+Alt+Space", lambda: presses.append(1))
+        yield backend
+    finally:
+        backend.close()
+
+
+def test_hotkey_grab_fires_when_the_keys_are_pressed(hotkey: X11Hotkey, qtbot: QtBot) -> None:
+    presses: list[int] = []
+    hotkey.register("Ctrl+Alt+Space", lambda: presses.append(1))
+    xdotool("key", "ctrl+alt+space")
+    qtbot.waitUntil(lambda: len(presses) == 1, timeout=5000)
+    # A different combination does not fire.
+    xdotool("key", "ctrl+space")
+    xdotool("key", "ctrl+alt+space")
+    qtbot.waitUntil(lambda: len(presses) == 2, timeout=5000)
+    assert len(presses) == 2
+
+
+def test_hotkey_fires_with_numlock_and_capslock_on(hotkey: X11Hotkey, qtbot: QtBot) -> None:
+    presses: list[int] = []
+    hotkey.register("Ctrl+Alt+Space", lambda: presses.append(1))
+    xdotool("key", "Num_Lock", "Caps_Lock")
+    try:
         xdotool("key", "ctrl+alt+space")
         qtbot.waitUntil(lambda: len(presses) == 1, timeout=5000)
-        # A different combination does not fire.
-        xdotool("key", "ctrl+space")
-        xdotool("key", "ctrl+alt+space")
-        qtbot.waitUntil(lambda: len(presses) == 2, timeout=5000)
-        assert len(presses) == 2
-    finally:
-        hotkey.close()
-
-
-def test_hotkey_fires_with_numlock_and_capslock_on(x_display: str, qtbot: QtBot) -> None:
-    hotkey = X11Hotkey.create(os.environ)
-    presses: list[int] = []
-    try:
-        hotkey.register("Ctrl+Alt+Space", lambda: presses.append(1))
-        xdotool("key", "Num_Lock", "Caps_Lock")
-        xdotool("key", "ctrl+alt+space")
-        qtbot.waitUntil(lambda: len(presses) == 1, timeout=5000)
     finally:
         xdotool("key", "Num_Lock", "Caps_Lock")
-        hotkey.close()
 
 
-def test_unregistered_hotkey_no_longer_fires(x_display: str, qtbot: QtBot) -> None:
-    hotkey = X11Hotkey.create(os.environ)
+def test_unregistered_hotkey_no_longer_fires(hotkey: X11Hotkey, qtbot: QtBot) -> None:
     presses: list[str] = []
-    try:
-        hotkey.register("Ctrl+Alt+Space", lambda: presses.append("space"))
-        hotkey.register("Ctrl+Shift+F9", lambda: presses.append("f9"))
-        xdotool("key", "ctrl+alt+space")
-        xdotool("key", "ctrl+shift+F9")
-        qtbot.waitUntil(lambda: presses == ["f9"], timeout=5000)
-        hotkey.unregister()
-        xdotool("key", "ctrl+shift+F9")
-        hotkey.register("Meta+F10", lambda: presses.append("f10"))
-        xdotool("key", "super+F10")
-        qtbot.waitUntil(lambda: presses == ["f9", "f10"], timeout=5000)
-    finally:
-        hotkey.close()
+    hotkey.register("Ctrl+Alt+Space", lambda: presses.append("space"))
+    hotkey.register("Ctrl+Shift+F9", lambda: presses.append("f9"))
+    xdotool("key", "ctrl+alt+space")
+    xdotool("key", "ctrl+shift+F9")
+    qtbot.waitUntil(lambda: presses == ["f9"], timeout=5000)
+    hotkey.unregister()
+    xdotool("key", "ctrl+shift+F9")
+    hotkey.register("Meta+F10", lambda: presses.append("f10"))
+    xdotool("key", "super+F10")
+    qtbot.waitUntil(lambda: presses == ["f9", "f10"], timeout=5000)
 
 
 def test_hotkey_taken_by_another_client_is_reported(x_display: str) -> None:
@@ -101,28 +101,32 @@ def test_hotkey_taken_by_another_client_is_reported(x_display: str) -> None:
         second.close()
 
 
-def test_xtest_paste_lands_in_the_focused_window(target_window: Any) -> None:
-    sender = XTestKeySender.create(os.environ)
+@pytest.fixture
+def sender(x_display: str) -> Iterator[XTestKeySender]:
+    """The XTest key sender on the test's Xvfb, closed after the test."""
+    backend = XTestKeySender.create(os.environ)
     try:
-        xdotool("type", "--delay", "20", "Hello ")
-        target_window.wait_text("Hello ")
-        set_clipboard("we are on it")
-        sender.send_paste("ctrl+v")
-        target_window.wait_text("Hello we are on it")
+        yield backend
     finally:
-        sender.close()
+        backend.close()
 
 
-def test_xtest_sees_held_modifiers(x_display: str) -> None:
-    sender = XTestKeySender.create(os.environ)
-    try:
-        assert not sender.modifiers_down()
-        xdotool("keydown", "ctrl")
-        wait_until(sender.modifiers_down, timeout=5, what="Ctrl to be seen as held")
-        xdotool("keyup", "ctrl")
-        wait_until(lambda: not sender.modifiers_down(), timeout=5, what="Ctrl to be released")
-    finally:
-        sender.close()
+def test_xtest_paste_lands_in_the_focused_window(
+    target_window: Any, sender: XTestKeySender
+) -> None:
+    xdotool("type", "--delay", "20", "Hello ")
+    target_window.wait_text("Hello ")
+    set_clipboard("we are on it")
+    sender.send_paste("ctrl+v")
+    target_window.wait_text("Hello we are on it")
+
+
+def test_xtest_sees_held_modifiers(sender: XTestKeySender) -> None:
+    assert not sender.modifiers_down()
+    xdotool("keydown", "ctrl")
+    wait_until(sender.modifiers_down, timeout=5, what="Ctrl to be seen as held")
+    xdotool("keyup", "ctrl")
+    wait_until(lambda: not sender.modifiers_down(), timeout=5, what="Ctrl to be released")
 
 
 def test_active_window_is_read_and_activated(window_factory: Callable[..., Any]) -> None:

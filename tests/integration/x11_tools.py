@@ -42,6 +42,13 @@ def wait_until(
     return result
 
 
+def fail_if_exited(proc: subprocess.Popen[bytes], what: str) -> None:
+    """Fail the test with the end of ``proc``'s stderr when it has exited."""
+    if proc.poll() is not None:
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        pytest.fail(f"{what} exited with {proc.returncode}: {err[-2000:]}")
+
+
 def xdotool(*args: str) -> str:
     """Run xdotool with ``args`` on ``$DISPLAY``; what it printed, stripped."""
     out = subprocess.run(

@@ -15,11 +15,11 @@ import plistlib
 import shlex
 import shutil
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from tactful.core.atomic import atomic_write_bytes
 from tactful.core.errors import TactfulError
 
 APP_ID = "tactful"
@@ -69,23 +69,13 @@ def default_command() -> list[str]:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and ``os.replace``.
+    """Write ``data`` to ``path`` atomically, keeping no backup in the login-items folder.
 
     Raises:
         AutostartError: The folder cannot be created or written.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write_bytes(path, data, keep_backup=False)
     except OSError as exc:
         raise AutostartError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
