@@ -1,8 +1,9 @@
 """Turning text into search terms: folding, tokenizing, stop words and a light stemmer.
 
 The index and the query go through the same steps, so that ``Orders``,
-``ordered`` and ``order`` meet on one term, ``Café`` matches ``cafe`` and
-``can't`` matches ``cant``. Every token keeps its offsets in the original text
+``ordered`` and ``order`` meet on one term, ``Café`` matches ``cafe``,
+``can't`` matches ``cant`` and chat shorthand (``pwd``, ``amt``, ``rcvd``) is
+read as the word it stands for. Every token keeps its offsets in the original text
 so that match spans can point at the words a user sees.
 """
 
@@ -38,6 +39,49 @@ Negations (``not``, ``cant``, ``didnt``), particles that change a verb's
 meaning (``out``, ``back``, ``up``, ``down``, ``off``, ``on``), ``where`` and
 ``when`` ("where is my order", "when will it arrive") and greetings and
 thanks (the opening and compliment situations) are kept.
+"""
+
+
+SHORTHAND: dict[str, str] = {
+    short: word
+    for word, shorts in {
+        "please": "pls plz plse pl",
+        "you": "u",
+        "your": "ur",
+        "are": "r",
+        "because": "bcoz bcz coz cuz",
+        "about": "abt",
+        "what": "wat wht",
+        "when": "wen",
+        "have": "hv hav",
+        "not": "nt nahi nhi",
+        "want": "wanna",
+        "amount": "amt amnt",
+        "account": "acc acct accnt",
+        "password": "pwd pswd passwd pw",
+        "message": "msg",
+        "package": "pkg pckg",
+        "received": "recd rcvd recvd",
+        "thanks": "thx thnx thanx thnks tnx tnq thnq tq ty",
+        "sorry": "sry",
+        "birthday": "bday",
+        "tomorrow": "tmrw tmr 2moro",
+        "yesterday": "yday",
+        "week": "wk",
+        "weeks": "wks",
+        "department": "dept",
+        "address": "addr",
+        "transaction": "txn",
+        "payment": "pymt pmt",
+        "quantity": "qty",
+    }.items()
+    for short in shorts.split()
+}
+"""Chat shorthand and clipped words (folded) to the word they stand for.
+
+Only spellings that mean one thing in support chat; a misspelling that is one
+or two letters off is left to search's typo tolerance, and phrases
+("wheres my order") to the synonym lexicon.
 """
 
 
@@ -90,8 +134,12 @@ _FORMS: dict[str, set[str]] = {}
 
 @lru_cache(maxsize=200_000)
 def term(token: str) -> str | None:
-    """The index term of one raw token (folded, then stemmed), or None for a stop word."""
+    """The index term of one raw token (folded, shorthand spelt out, stemmed), or None.
+
+    None means a stop word.
+    """
     folded = fold(token)
+    folded = SHORTHAND.get(folded, folded)
     if not folded or folded in STOP_WORDS:
         return None
     found = stem(folded)

@@ -67,6 +67,7 @@ class Lexicon:
     groups: tuple[tuple[str, ...], ...]
     _by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = field(repr=False, compare=False)
     _by_concept: dict[str, tuple[tuple[str, ...], ...]] = field(repr=False, compare=False)
+    _words: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     @classmethod
     def from_groups(cls, groups: Iterable[Sequence[str]]) -> Lexicon:
@@ -98,6 +99,9 @@ class Lexicon:
             groups=tuple(kept),
             _by_first=frozen,
             _by_concept={concept: tuple(sorted(p)) for concept, p in by_concept.items()},
+            _words=frozenset(
+                word for phrases in by_concept.values() for p in phrases for word in p
+            ),
         )
 
     @classmethod
@@ -169,6 +173,14 @@ class Lexicon:
                 if end <= count and (len(phrase) == 1 or tuple(terms[start:end]) == phrase):
                     found.append(ConceptMatch(start, end, concept))
         return found
+
+    def knows(self, word: str) -> bool:
+        """Whether ``word`` (an analyzed term) is part of some phrase of the lexicon.
+
+        Such a word is a real word even when no template uses it ("pincode",
+        "cod"): search does not read it as a typo of another word.
+        """
+        return word in self._words
 
     def phrases(self, concept: str) -> tuple[tuple[str, ...], ...]:
         """The analyzed phrases of a concept term (empty for an unknown one)."""

@@ -31,6 +31,8 @@ SITUATION_WEIGHT = 2.0
 """How much a situation's profile score lifts each of its matching templates."""
 SYNONYM_WEIGHT = 0.6
 """A concept term found through the lexicon counts this much of the words themselves."""
+PHRASE_WEIGHT = 1.0
+"""The same for a concept found through a phrase of two or more words ("not arrived")."""
 PREFIX_LIMIT = 8
 """At most this many completions of the word being typed (the most common ones)."""
 COMPLETE_WORD_PREFIX = 0.5
@@ -131,9 +133,11 @@ class Planner:
     def expand(self, found: str, token: str, open_end: bool) -> dict[str, float]:
         """The index terms one query word stands for, with a similarity in (0, 1]."""
         expansions: dict[str, float] = {}
-        known = found in self._postings
-        if known:
+        indexed = found in self._postings
+        if indexed:
             expansions[found] = 1.0
+        # A word of the lexicon is a real word even when no template uses it.
+        known = indexed or self._lexicon.knows(found)
         if open_end and len(found) >= 2:
             # A word that is already known is less likely to be unfinished.
             scale = COMPLETE_WORD_PREFIX if known else 1.0
@@ -187,7 +191,8 @@ class Planner:
         for words, word_sims in ((written, [1.0] * len(written)), (guessed, sims)):
             for match in self._lexicon.find(words):
                 if match.concept in self._postings:
-                    sim = min(word_sims[match.start : match.end]) * SYNONYM_WEIGHT
+                    scale = SYNONYM_WEIGHT if match.end - match.start == 1 else PHRASE_WEIGHT
+                    sim = min(word_sims[match.start : match.end]) * scale
                     concepts[match.concept] = max(sim, concepts.get(match.concept, 0.0))
         weighted.extend((1.0, {concept: sim}) for concept, sim in sorted(concepts.items()))
         if len(weighted) > MAX_QUERY_GROUPS:

@@ -116,11 +116,11 @@ def test_multi_word_phrases_do_not_shrink_into_another_meaning() -> None:
         ("parcel", "Your package was delivered."),
         ("locked out", "If you can't log in, reset it here."),
         ("charged twice", "A duplicate payment was taken."),
-        ("pw", "Here is a link for a new password."),
-        ("recvd", "Once it is received we refund."),
-        ("acct", "Your account is closed."),
+        ("pincode", "Enter your postcode at checkout."),
+        ("cod", "You can pay cash on delivery."),
+        ("withdrawal status", "Your payout was sent today."),
         ("sign up", "To create an account, open the app."),
-        ("bday present", "Your birthday gift ships today."),
+        ("present", "Your gift ships today."),
     ],
 )
 def test_search_finds_a_template_that_says_it_differently(query: str, written: str) -> None:
@@ -134,3 +134,44 @@ def test_search_finds_a_template_that_says_it_differently(query: str, written: s
     assert hits
     assert hits[0].template.id == "t"
     assert SearchIndex.build([other, target], situations, Lexicon.empty()).search(query) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "written"),
+    [
+        ("pwd", "Here is a link for a new password."),
+        ("rcvd", "Once it is received we refund."),
+        ("acct", "Your account is closed."),
+        ("amt", "The amount is back on your card."),
+        ("tnq", "Thanks for letting us know."),
+    ],
+)
+def test_chat_shorthand_is_read_as_its_word_without_any_lexicon(query: str, written: str) -> None:
+    situations = {s.id: s for s in STANDARD_SITUATIONS}
+    target = Template(id="t", title="Reply", situation="how_to", body=written, pack_id="p")
+    other = Template(
+        id="o", title="Other", situation="opening", body="Unrelated words.", pack_id="p"
+    )
+    hits = SearchIndex.build([other, target], situations, Lexicon.empty()).search(query)
+    assert [hit.template.id for hit in hits] == ["t"]
+
+
+def test_a_word_of_the_lexicon_is_not_read_as_a_typo() -> None:
+    """ "payout" is one letter off "layout"; as a word of the lexicon it is taken as written."""
+    situations = {s.id: s for s in STANDARD_SITUATIONS}
+    layout = Template(
+        id="l", title="Layout", situation="how_to", body="Change the page layout.", pack_id="p"
+    )
+    sent = Template(
+        id="w",
+        title="Sent",
+        situation="refund_delayed",
+        body="Your withdrawal is sent.",
+        pack_id="p",
+    )
+    query = "payout."
+    with_group = Lexicon.from_groups([["payout", "withdrawal"]])
+    found = SearchIndex.build([layout, sent], situations, with_group).search(query)
+    assert [hit.template.id for hit in found] == ["w"]
+    without = SearchIndex.build([layout, sent], situations, Lexicon.empty()).search(query)
+    assert [hit.template.id for hit in without] == ["l"]
