@@ -30,7 +30,7 @@ from tactful.core.profiles import PackCounts, Profiles, count_pack
 from tactful.core.query import Planner, QueryPlan
 from tactful.core.weighting import Columns, add_to_columns, analyze_template, postings_from
 
-DIVERSITY = 0.8
+DIVERSITY = 0.7
 """Each template of a situation already listed scales the next one's score by this, so a
 close match from another situation is not pushed off the first screen (1 turns it off)."""
 DIVERSITY_POOL = 3
