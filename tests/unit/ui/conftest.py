@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from tactful.app import Services
 from tactful.core.library import Library
 from tactful.core.model import Pack, Reminder, Situation, Template
 from tactful.core.settings import Settings
 from tactful.desktop.activewindow import FakeActiveWindow, WindowRef
+from tactful.desktop.autostart import FakeAutostart
 from tactful.desktop.clipboard import FakeClipboard
-from tactful.desktop.paste import FakeKeySender, Paster
+from tactful.desktop.hotkey import FakeHotkey, HotkeyBackend, HotkeySelection
+from tactful.desktop.notify import FakeNotifier
+from tactful.desktop.paste import FakeKeySender, Paster, PasteSelection
+from tactful.paths import Paths
 from tactful.ui.fillin import FillInMemory
 from tactful.ui.popup import Popup
 
@@ -115,3 +121,28 @@ def make_popup(qtbot: QtBot, library: Library, desk: Desk) -> Callable[..., Popu
         return popup
 
     return make
+
+
+def fake_services(
+    hotkey: HotkeyBackend | None = None, passed_over: list[tuple[str, str]] | None = None
+) -> Services:
+    """Every desktop service of the app as a fake, the agent in the helpdesk window."""
+    if passed_over is None:
+        passed_over = [("x11", "not an X11 desktop")]
+    return Services(
+        hotkey=HotkeySelection(hotkey or FakeHotkey(), passed_over),
+        paste=PasteSelection(FakeKeySender(), []),
+        clipboard=FakeClipboard("the agent's clipboard"),
+        windows=FakeActiveWindow(HELPDESK, active=HELPDESK),
+        autostart=FakeAutostart(),
+        notifier=FakeNotifier(),
+        tray_available=False,
+    )
+
+
+@pytest.fixture
+def paths(basedir: Path) -> Paths:
+    """The app's folders under a fresh base directory, created."""
+    paths = Paths.for_basedir(basedir)
+    paths.ensure(paths.config, paths.data, paths.state, paths.log, paths.runtime)
+    return paths

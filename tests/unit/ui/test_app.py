@@ -9,46 +9,24 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tactful.app import Services, TactfulApp
+from tactful.app import TactfulApp
 from tactful.core.errors import PackValidationError
 from tactful.core.library import Library
 from tactful.core.settings import Settings, load_settings, save_settings
-from tactful.desktop.activewindow import FakeActiveWindow
 from tactful.desktop.autostart import FakeAutostart
-from tactful.desktop.clipboard import FakeClipboard
-from tactful.desktop.hotkey import FakeHotkey, HotkeySelection
+from tactful.desktop.hotkey import FakeHotkey
 from tactful.desktop.notify import FakeNotifier
-from tactful.desktop.paste import FakeKeySender, PasteSelection
 from tactful.desktop.single_instance import SingleInstance
 from tactful.paths import Paths
 
-from .conftest import HELPDESK, PACK
+from .conftest import HELPDESK, PACK, fake_services
 
 PROJECT = Path(__file__).resolve().parents[3]
 
 
-def _services(hotkey: FakeHotkey | None = None) -> Services:
-    return Services(
-        hotkey=HotkeySelection(hotkey or FakeHotkey(), [("x11", "not an X11 desktop")]),
-        paste=PasteSelection(FakeKeySender(), []),
-        clipboard=FakeClipboard("the agent's clipboard"),
-        windows=FakeActiveWindow(HELPDESK, active=HELPDESK),
-        autostart=FakeAutostart(),
-        notifier=FakeNotifier(),
-        tray_available=False,
-    )
-
-
-@pytest.fixture
-def paths(basedir: Path) -> Paths:
-    paths = Paths.for_basedir(basedir)
-    paths.ensure(paths.config, paths.data, paths.state, paths.log, paths.runtime)
-    return paths
-
-
 @pytest.fixture
 def running(qtbot: QtBot, paths: Paths) -> Iterator[TactfulApp]:
-    app = TactfulApp(paths, _services(), library_loader=lambda _p: Library([PACK]))
+    app = TactfulApp(paths, fake_services(), library_loader=lambda _p: Library([PACK]))
     yield app
     app.shutdown()
     for box in app.messages.open_dialogs:
@@ -178,7 +156,7 @@ def test_unknown_paste_keys_are_refused_naming_the_window_class(
 def test_a_taken_hotkey_is_refused_and_the_old_one_kept(qtbot: QtBot, paths: Paths) -> None:
     app = TactfulApp(
         paths,
-        _services(FakeHotkey(taken=["Ctrl+Alt+T"])),
+        fake_services(FakeHotkey(taken=["Ctrl+Alt+T"])),
         library_loader=lambda _p: Library([PACK]),
     )
     try:
@@ -197,7 +175,7 @@ def test_a_taken_hotkey_is_refused_and_the_old_one_kept(qtbot: QtBot, paths: Pat
 def test_a_taken_hotkey_at_start_is_reported(qtbot: QtBot, paths: Paths) -> None:
     app = TactfulApp(
         paths,
-        _services(FakeHotkey(taken=["Ctrl+Alt+Space"])),
+        fake_services(FakeHotkey(taken=["Ctrl+Alt+Space"])),
         library_loader=lambda _p: Library([PACK]),
     )
     try:
@@ -229,7 +207,7 @@ def test_a_broken_settings_file_is_reported_and_never_overwritten(
     qtbot: QtBot, paths: Paths
 ) -> None:
     paths.settings_file.write_text("hotkey = [unclosed\n", encoding="utf-8")
-    app = TactfulApp(paths, _services(), library_loader=lambda _p: Library([PACK]))
+    app = TactfulApp(paths, fake_services(), library_loader=lambda _p: Library([PACK]))
     try:
         assert app.settings == Settings()
         assert app.messages.history[0][0] == "error"
@@ -246,7 +224,7 @@ def test_a_broken_settings_file_is_reported_and_never_overwritten(
 
 def test_wrong_setting_values_are_listed_once(qtbot: QtBot, paths: Paths) -> None:
     paths.settings_file.write_text('theme = "purple"\nagent_name = "Sam"\n', encoding="utf-8")
-    app = TactfulApp(paths, _services(), library_loader=lambda _p: Library([PACK]))
+    app = TactfulApp(paths, fake_services(), library_loader=lambda _p: Library([PACK]))
     try:
         assert app.settings.agent_name == "Sam"
         problems = [text for kind, text in app.messages.history if kind == "problems"]
@@ -261,7 +239,7 @@ def test_wrong_setting_values_are_listed_once(qtbot: QtBot, paths: Paths) -> Non
 def test_pack_problems_are_reported_and_the_rest_still_works(qtbot: QtBot, paths: Paths) -> None:
     broken = PackValidationError("expected a string", path="team.tactful.toml", line=3, key="x")
     app = TactfulApp(
-        paths, _services(), library_loader=lambda _p: Library([PACK], problems=[broken])
+        paths, fake_services(), library_loader=lambda _p: Library([PACK], problems=[broken])
     )
     try:
         problems = [text for kind, text in app.messages.history if kind == "problems"]
@@ -287,7 +265,7 @@ def test_shutdown_releases_the_hotkey_and_the_socket(qtbot: QtBot, paths: Paths)
     assert instance.try_become_primary()
     hotkey = FakeHotkey()
     app = TactfulApp(
-        paths, _services(hotkey), instance=instance, library_loader=lambda _p: Library([PACK])
+        paths, fake_services(hotkey), instance=instance, library_loader=lambda _p: Library([PACK])
     )
     app.shutdown()
     assert hotkey.closed
@@ -340,7 +318,7 @@ def test_a_second_start_forwards_show_to_the_running_one(qtbot: QtBot, paths: Pa
 def test_save_settings_then_start_uses_them(qtbot: QtBot, paths: Paths) -> None:
     save_settings(Settings(hotkey="Ctrl+Alt+J", agent_name="Kim"), paths.settings_file)
     hotkey = FakeHotkey()
-    app = TactfulApp(paths, _services(hotkey), library_loader=lambda _p: Library([PACK]))
+    app = TactfulApp(paths, fake_services(hotkey), library_loader=lambda _p: Library([PACK]))
     try:
         assert hotkey.sequence == "Ctrl+Alt+J"
         assert app.settings.agent_name == "Kim"
@@ -352,7 +330,7 @@ def test_a_broken_usage_database_is_reported_and_the_app_still_works(
     qtbot: QtBot, paths: Paths
 ) -> None:
     paths.usage_db.write_bytes(b"this is not a database" * 100)
-    app = TactfulApp(paths, _services(), library_loader=lambda _p: Library([PACK]))
+    app = TactfulApp(paths, fake_services(), library_loader=lambda _p: Library([PACK]))
     try:
         errors = [text for kind, text in app.messages.history if kind == "error"]
         assert len(errors) == 1

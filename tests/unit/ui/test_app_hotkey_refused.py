@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tactful.app import Services, TactfulApp
+from tactful.app import TactfulApp
 from tactful.core.library import Library
-from tactful.desktop.activewindow import FakeActiveWindow
-from tactful.desktop.autostart import FakeAutostart
-from tactful.desktop.clipboard import FakeClipboard
-from tactful.desktop.hotkey import FakeLateHotkey, HotkeySelection
-from tactful.desktop.notify import FakeNotifier
-from tactful.desktop.paste import FakeKeySender, PasteSelection
+from tactful.desktop.hotkey import FakeLateHotkey
 from tactful.paths import Paths
 
-from .conftest import HELPDESK, PACK
+from .conftest import PACK, fake_services
 
 ADVICE = "Bind “tactful toggle” to a key in your desktop settings"
 
@@ -29,18 +23,8 @@ def hotkey() -> FakeLateHotkey:
 
 
 @pytest.fixture
-def app(qtbot: QtBot, basedir: Path, hotkey: FakeLateHotkey) -> Iterator[TactfulApp]:
-    paths = Paths.for_basedir(basedir)
-    paths.ensure(paths.config, paths.data, paths.state, paths.log, paths.runtime)
-    services = Services(
-        hotkey=HotkeySelection(hotkey, [("x11", "Wayland session")]),
-        paste=PasteSelection(FakeKeySender(), []),
-        clipboard=FakeClipboard("the agent's clipboard"),
-        windows=FakeActiveWindow(HELPDESK, active=HELPDESK),
-        autostart=FakeAutostart(),
-        notifier=FakeNotifier(),
-        tray_available=False,
-    )
+def app(qtbot: QtBot, paths: Paths, hotkey: FakeLateHotkey) -> Iterator[TactfulApp]:
+    services = fake_services(hotkey, [("x11", "Wayland session")])
     running = TactfulApp(paths, services, library_loader=lambda _p: Library([PACK]))
     yield running
     running.shutdown()

@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from tactful.app import Services, TactfulApp
+from tactful.app import TactfulApp
 from tactful.core.library import Library
 from tactful.core.usage import UsageStore
-from tactful.desktop.activewindow import FakeActiveWindow
-from tactful.desktop.autostart import FakeAutostart
-from tactful.desktop.clipboard import FakeClipboard
-from tactful.desktop.hotkey import FakeHotkey, HotkeySelection
 from tactful.desktop.notify import FakeNotifier
-from tactful.desktop.paste import FakeKeySender, PasteSelection
 from tactful.paths import Paths
 from tactful.ui.popup import Popup
 from tactful.ui.resultmodel import Role
 
-from .conftest import HELPDESK, PACK
+from .conftest import PACK, fake_services
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 REFUND = "test.pack/refund"
@@ -33,32 +27,13 @@ LATE_GIFT = "test.pack/late-gift"
 StartApp = Callable[[], TactfulApp]
 
 
-def _services() -> Services:
-    return Services(
-        hotkey=HotkeySelection(FakeHotkey(), []),
-        paste=PasteSelection(FakeKeySender(), []),
-        clipboard=FakeClipboard("the agent's clipboard"),
-        windows=FakeActiveWindow(HELPDESK, active=HELPDESK),
-        autostart=FakeAutostart(),
-        notifier=FakeNotifier(),
-        tray_available=False,
-    )
-
-
-@pytest.fixture
-def paths(basedir: Path) -> Paths:
-    paths = Paths.for_basedir(basedir)
-    paths.ensure(paths.config, paths.data, paths.state, paths.log, paths.runtime)
-    return paths
-
-
 @pytest.fixture
 def start_app(qtbot: QtBot, paths: Paths) -> Iterator[StartApp]:
     """Start the app (again) on the same base directory; everything started is shut down."""
     started: list[TactfulApp] = []
 
     def start() -> TactfulApp:
-        app = TactfulApp(paths, _services(), library_loader=lambda _p: Library([PACK]))
+        app = TactfulApp(paths, fake_services(), library_loader=lambda _p: Library([PACK]))
         started.append(app)
         return app
 
