@@ -200,3 +200,25 @@ def test_the_key_covers_every_module_that_shapes_the_index() -> None:
             if isinstance(node, ast.ImportFrom) and node.module == "tactful.core":
                 wanted.update(a.name for a in node.names if a.name not in seen)
     assert seen - {"errors"} <= set(cache_module._SHAPING_MODULES)
+
+
+def test_a_pack_changed_during_the_load_is_not_cached_under_the_old_key(
+    tmp_path: Path, packs: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tactful.core import library as library_module
+
+    real_load_packs = library_module.load_packs
+
+    def load_then_edit(files: list[Path], loader: object) -> object:
+        loaded = real_load_packs(files, loader)  # type: ignore[arg-type]
+        write_pack(packs[0], "alpha", "Order changed meanwhile")
+        return loaded
+
+    cache = LibraryCache(tmp_path / "cache")
+    monkeypatch.setattr(library_module, "load_packs", load_then_edit)
+    during = load_library(packs, cache=cache)
+    assert during.get("alpha/t").title == "Order late"  # what was read, whole
+    assert entries(cache.directory) == []  # but not remembered as the current state
+    monkeypatch.setattr(library_module, "load_packs", real_load_packs)
+    after = load_library(packs, cache=cache)
+    assert after.get("alpha/t").title == "Order changed meanwhile"
