@@ -79,6 +79,37 @@ class Library:
             new._index = self._index.replace_pack(pack.id, pack.templates, new.situations)
         return new
 
+    def without_pack(self, pack_id: str) -> Library:
+        """A new library without the pack ``pack_id`` (the same packs when there is none).
+
+        The search index, if built, is updated for that pack only.
+        """
+        return self.with_packs([p for p in self.packs if p.id != pack_id])
+
+    def with_packs(
+        self, packs: Sequence[Pack], problems: Sequence[TactfulError] | None = None
+    ) -> Library:
+        """A new library of exactly ``packs``, in that order (``problems`` kept when ``None``).
+
+        The search index, if built, is updated only for the packs that were
+        added, removed or replaced (a pack counts as replaced when it is not
+        the same object); it ranks exactly like one built from scratch.
+        """
+        new = Library(packs, self.problems if problems is None else problems, self.lexicon)
+        if self._index is None:
+            return new
+        before = {p.id: p for p in self.packs}
+        after = {p.id: p for p in new.packs}
+        changed = [i for i in {**before, **after} if before.get(i) is not after.get(i)]
+        if not changed and new.situations != self.situations and new.packs:
+            changed = [new.packs[0].id]  # only the order moved a situation's definition
+        index = self._index
+        for pack_id in changed:
+            pack = after.get(pack_id)
+            index = index.replace_pack(pack_id, pack.templates if pack else (), new.situations)
+        new._index = index
+        return new
+
     def get(self, full_id: str) -> Template:
         """The template with this ``<pack id>/<template id>``.
 
