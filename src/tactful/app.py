@@ -9,7 +9,8 @@
    to the first and exits 0;
 4. the crash dialog hook, then :class:`TactfulApp`, which builds, in order:
    messages, settings, library, usage statistics, theme, paster, wellbeing,
-   popup, settings and checker windows, tray, hotkey;
+   popup, settings and checker windows, tray, hotkey, pack watcher (the
+   library follows the user's pack files while the app runs);
 5. the event loop; then :meth:`TactfulApp.shutdown` in reverse order (ungrab
    the hotkey, put back a borrowed clipboard, close the socket).
 
@@ -29,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from tactful.api import default_pack_files
@@ -37,6 +38,7 @@ from tactful.core.cache import LibraryCache
 from tactful.core.customer import Cue, read_customer, reminders_for
 from tactful.core.errors import SettingsError, TactfulError, UsageError
 from tactful.core.library import Library, load_library
+from tactful.core.pack_sync import Update, UserPacks, scan
 from tactful.core.settings import Settings, load_settings, save_settings
 from tactful.core.tone import check_tone
 from tactful.core.usage import UsageStore
@@ -75,6 +77,7 @@ from tactful.ui.checker import CheckerWindow
 from tactful.ui.fillin import FillInMemory
 from tactful.ui.messages import Messages, install_excepthook
 from tactful.ui.mood import CustomerMood
+from tactful.ui.pack_watcher import PackWatcher
 from tactful.ui.popup import Popup
 from tactful.ui.settings import ApplyProblem, SettingsWindow
 from tactful.ui.theme import ThemeManager
@@ -86,6 +89,8 @@ __all__ = ["Services", "TactfulApp", "control_app", "desktop_services", "run_app
 log = logging.getLogger(__name__)
 
 NO_TRAY_MARKER = "no-tray-notice-shown"
+FILLIN_RETRY_MS = 500
+"""While a reply is being filled in, the popup gets a changed library this much later."""
 
 
 @dataclass
@@ -171,6 +176,7 @@ class TactfulApp(QObject):
         self.settings = settings if settings is not None else self._load_settings()
 
         # 3. library: bundled and user packs; the problems are reported once.
+        seen_packs = scan(paths.packs_dir)  # before loading: a change meanwhile is read later
         self.library = (library_loader or load_user_library)(paths)
         if self.library.problems:
             self.messages.problems(
@@ -259,6 +265,19 @@ class TactfulApp(QObject):
             self.no_tray_notice = NoTrayNotice(paths.state / NO_TRAY_MARKER)
             self.no_tray_notice.show_once(self.settings.hotkey if not self.hotkey_error else "")
 
+        # 12. pack watcher: edits to the user's packs reach the popup while the app runs.
+        self.pack_watcher = PackWatcher(
+            self.library,
+            UserPacks.after_load(paths.packs_dir, self.library, seen_packs),
+            parent=self,
+        )
+        self.pack_watcher.updated.connect(self._on_packs_changed)
+        self._popup_library_timer = QTimer(self)
+        self._popup_library_timer.setSingleShot(True)
+        self._popup_library_timer.setInterval(FILLIN_RETRY_MS)
+        self._popup_library_timer.timeout.connect(self._give_popup_the_library)
+        self.pack_watcher.start()
+
         if instance is not None:
             instance.command_received.connect(self.handle_command)
         log.info("Tactful is ready: %d templates", len(self.library.templates))
@@ -281,6 +300,27 @@ class TactfulApp(QObject):
         if problems:
             self.messages.problems(problems, what="Some settings were not understood")
         return settings
+
+    def _on_packs_changed(self, update: Update) -> None:
+        """Pack files changed on disk: use the new library, say what could not be used."""
+        if update.problems:
+            self.messages.problems(
+                update.problems,
+                what="A changed phrase pack could not be loaded (its last good version stays)",
+            )
+        if update.library is self.library:
+            return
+        self.library = update.library
+        if self.checker is not None:
+            self.checker.set_extra_rules(self.library.tone_rules)
+        self._give_popup_the_library()
+
+    def _give_popup_the_library(self) -> None:
+        """Search the current library in the popup, once no reply is being filled in."""
+        if self.popup.fillin_open:
+            self._popup_library_timer.start()
+            return
+        self.popup.set_library(self.library)
 
     def _channels(self) -> list[str]:
         found: dict[str, None] = {"chat": None, "email": None}
@@ -489,6 +529,8 @@ class TactfulApp(QObject):
         if self._closed:
             return
         self._closed = True
+        self.pack_watcher.close()
+        self._popup_library_timer.stop()
         try:
             self.services.hotkey.backend.close()
         except Exception:  # shutting down: log and go on with the rest
