@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from tactful.core.model import Pack
 from tactful.core.pack_sync import Update, UserPacks, scan
 from tactful.core.packs import Loader, read_pack
 from tactful.paths import Paths
-from tactful.ui.pack_watcher import PackWatcher
+from tactful.ui.pack_watcher import SWITCH_INTERVAL_S, PackWatcher
 
 from .conftest import PACK, fake_services
 
@@ -220,4 +221,21 @@ def test_a_removed_packs_folder_is_made_again_and_watched(qtbot: QtBot, tmp_path
     qtbot.waitUntil(folder.is_dir, timeout=WAIT_MS)
     write(folder / "personal.tactful.toml", "personal", "Back again")
     qtbot.waitUntil(lambda: watcher.library.pack("personal") is not None, timeout=WAIT_MS)
+    watcher.close()
+
+
+def test_threads_switch_often_only_while_a_pack_is_read(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = tmp_path / "packs"
+    normal = sys.getswitchinterval()
+    during: list[float] = []
+
+    def noting(path: Path) -> Pack:
+        during.append(sys.getswitchinterval())
+        return read_pack(path)
+
+    watcher = start_watcher(qtbot, folder, loader=noting)
+    write(folder / "personal.tactful.toml", "personal", "Hello")
+    qtbot.waitUntil(lambda: watcher.library.pack("personal") is not None, timeout=WAIT_MS)
+    assert during == [SWITCH_INTERVAL_S]
+    assert sys.getswitchinterval() == normal
     watcher.close()
