@@ -102,8 +102,6 @@ class PackWatcher(QObject):
 
     def start(self) -> None:
         """Create the packs folder if missing, watch it, and catch up with any change so far."""
-        folder = self._state.folder
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tactful-packs")
         self._watch()
         self._timer.start()
@@ -134,8 +132,11 @@ class PackWatcher(QObject):
     def _watch(self) -> None:
         """Watch the folder and every pack file in it (again, after a rename-save)."""
         folder = self._state.folder
-        if not folder.is_dir():
+        try:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("cannot create %s (%s): changes to packs are not noticed", folder, exc)
+            return
         watched = set(self._watcher.files()) | set(self._watcher.directories())
         wanted = [str(folder), *(str(p) for p in user_pack_files(folder))]
         missing = [p for p in wanted if p not in watched]

@@ -239,3 +239,18 @@ def test_threads_switch_often_only_while_a_pack_is_read(qtbot: QtBot, tmp_path: 
     assert during == [SWITCH_INTERVAL_S]
     assert sys.getswitchinterval() == normal
     watcher.close()
+
+
+def test_a_packs_folder_that_cannot_be_made_is_logged_not_fatal(
+    qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the data folder should be", encoding="utf-8")
+    folder = blocker / "packs"
+    library = Library([PACK])
+    watcher = PackWatcher(library, UserPacks.after_load(folder, library, {}), settle_ms=20)
+    watcher.start()
+    qtbot.waitUntil(lambda: not watcher.busy, timeout=WAIT_MS)
+    assert watcher.library is library
+    assert "changes to packs are not noticed" in caplog.text
+    watcher.close()
