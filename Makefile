@@ -32,6 +32,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/tone_eval.py
 	$(PY) benchmarks/ui_latency.py
 	$(PY) benchmarks/desktop_latency.py
+	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/pack_reload.py
 
 screenshots: $(VENV)/.installed
 	$(PY) scripts/screenshots.py
