@@ -10,6 +10,7 @@ constructor arguments so tests use temporary ones.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import plistlib
 import shlex
@@ -253,10 +254,8 @@ class WindowsRunKey:
                 if enabled:
                     winreg.SetValueEx(handle, RUN_VALUE, 0, winreg.REG_SZ, self.command_line())
                 else:
-                    try:
+                    with contextlib.suppress(FileNotFoundError):  # already gone
                         winreg.DeleteValue(handle, RUN_VALUE)
-                    except FileNotFoundError:
-                        pass
         except OSError as exc:
             raise AutostartError(f"cannot write HKCU\\{self.key}: {exc}") from exc
 

@@ -17,6 +17,7 @@ the reader thread reads.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -172,10 +173,9 @@ class SessionBus:
         self._closed = True
         self._pending.clear()
         self._subscriptions.clear()
-        try:  # wakes the reader: its receive sees the end of the stream
+        # Wakes the reader: its receive sees the end of the stream.
+        with contextlib.suppress(OSError):
             self._conn.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         if self._reader is not None:
             self._reader.join(timeout=2)
             if self._reader.is_alive():
