@@ -262,9 +262,6 @@ class _Draft:
         self._book = book
         self._quotes = SpanSet(quoted_spans(text))
         self.sentences = Sentences(self.norm)
-        self._commitment: list[bool] | None = None
-        self._forward: list[bool] | None = None
-        self._alternative: list[bool] | None = None
 
     def in_quotes(self, start: int, end: int) -> bool:
         return len(self._quotes) > 0 and self._quotes.covers(start, end)
@@ -277,28 +274,24 @@ class _Draft:
     def _flags(self, scanner: Scanner) -> list[bool]:
         return self.sentences.mark(m.start() for m in self.unquoted(scanner))
 
-    @property
+    def _forward_or(self, scanner: Scanner) -> list[bool]:
+        extra = self._flags(scanner)
+        return [a or b for a, b in zip(self.forward_flags, extra, strict=True)]
+
+    @functools.cached_property
     def forward_flags(self) -> list[bool]:
         """Per sentence: does it commit to an action or give a next step?"""
-        if self._forward is None:
-            self._forward = self._flags(self._book.commitment)
-        return self._forward
+        return self._flags(self._book.commitment)
 
-    @property
+    @functools.cached_property
     def commitment_flags(self) -> list[bool]:
         """Per sentence: a commitment, or something the agent found out for the customer."""
-        if self._commitment is None:
-            found = self._flags(self._book.investigation)
-            self._commitment = [a or b for a, b in zip(self.forward_flags, found, strict=True)]
-        return self._commitment
+        return self._forward_or(self._book.investigation)
 
-    @property
+    @functools.cached_property
     def alternative_flags(self) -> list[bool]:
         """Per sentence: a commitment or an alternative offered (not a finding)."""
-        if self._alternative is None:
-            extra = self._flags(self._book.alternative)
-            self._alternative = [a or b for a, b in zip(self.forward_flags, extra, strict=True)]
-        return self._alternative
+        return self._forward_or(self._book.alternative)
 
     def _near(self, flags: list[bool], pos: int) -> bool:
         i = self.sentences.index(pos)
