@@ -111,8 +111,7 @@ class UsageStore:
         try:
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             self._check_version(db)
-            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
-                db.execute("PRAGMA journal_mode = WAL")
+            _enable_wal(db)
             # In WAL mode NORMAL cannot corrupt the file; it only skips an fsync per use.
             db.execute("PRAGMA synchronous = NORMAL")
             self._migrate(db)
@@ -248,3 +247,28 @@ class UsageStore:
         for template in self.favourites():
             lifts[template] = min(1.0, lifts.get(template, 0.0) + FAVOURITE_LIFT)
         return lifts
+
+
+def _enable_wal(db: sqlite3.Connection) -> None:
+    """Switch the file to WAL once, waiting out another process doing the same.
+
+    Changing the journal mode needs the file to itself, and SQLite answers
+    "database is locked" at once instead of calling the busy handler when two
+    processes open a new database together; so wait here, as long as any
+    other write would.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.005
+    while True:
+        try:
+            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                return
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)

@@ -93,7 +93,8 @@ def _writer(path: str, name: str, count: int) -> None:
         raise SystemExit(str(store.error))
 
 
-def test_two_processes_writing_at_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("round_", range(4))  # each round opens a new database: the racy part
+def test_two_processes_writing_at_once(tmp_path: Path, round_: int) -> None:
     path = tmp_path / "usage.sqlite3"
     context = multiprocessing.get_context("spawn")
     workers = [context.Process(target=_writer, args=(str(path), name, 300)) for name in ("a", "b")]
